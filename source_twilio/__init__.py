@@ -1,0 +1,5 @@
+"""Airbyte source for Twilio."""
+
+from .source import SourceTwilio
+
+__all__ = ["SourceTwilio"]

@@ -1,0 +1,217 @@
+"""Reading the user's config: validation with messages a person can act on, and the derived values the manifest uses.
+
+The manifest cannot compute hosts from `region`/`edge`, choose between auth token and API key, or turn a plain
+date into a timestamp, so `normalize_config` does it once, before any stream is built, and stores the results
+under keys that start with `__` (they never reach the spec or the UI):
+
+    {"account_sid": "AC...", "auth_token": "...", "start_date": "2024-01-01", "num_worker": 5}
+    -> {... the same ..., "__start": "2024-01-01T00:00:00Z", "__end": "", "__num_workers": 5,
+        "__username": "AC...", "__password": "...", "__key_sid": "",
+        "__hosts": {"api": "https://api.twilio.com", "monitor": "https://monitor.twilio.com", ...}}
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, List, Mapping, MutableMapping, Optional
+from urllib.parse import urlparse
+
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils import is_cloud_environment
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+# Every Twilio product host the connector reads; the manifest picks one per stream family.
+PRODUCTS = (
+    "api",
+    "monitor",
+    "conversations",
+    "chat",
+    "studio",
+    "verify",
+    "messaging",
+    "trunking",
+    "events",
+    "insights",
+    "pricing",
+)
+REGIONS = ("us1", "us2", "ie1", "au1", "jp1", "sg1", "br1", "de1")
+EDGES = ("ashburn", "umatilla", "dublin", "frankfurt", "singapore", "sydney", "tokyo", "sao-paulo")
+
+# Local emulator (or any test double) override: only read from the environment, only plain http to loopback,
+# and never in Airbyte Cloud, so a hosted user cannot point the connector's credentials at another host.
+BASE_URL_ENV = "TWILIO_API_BASE_URL"
+
+ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
+API_KEY_SID = re.compile(r"^SK[0-9a-fA-F]{32}$")
+DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
+DEFAULT_HISTORY_DAYS = 365
+DEFAULT_NUM_WORKERS = 10
+MAX_NUM_WORKERS = 40
+DEFAULT_SLICE_STEP = "P7D"
+DEFAULT_LOOKBACK_MINUTES = 0
+MAX_LOOKBACK_MINUTES = 60 * 24 * 30
+
+
+class ConfigError(AirbyteTracedException):
+    """A config the connector cannot run with; the message names the field and what to enter."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message=message, internal_message=message, failure_type=FailureType.config_error)
+
+
+def parse_user_datetime(value: str) -> Optional[datetime]:
+    """`2024-01-01`, `2024-01-01T00:00:00Z`, `2024-01-01T00:00:00.000Z` or `2024-01-01T02:00:00+02:00`, as UTC."""
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        text += "T00:00:00+00:00"
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def format_datetime(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def config_problems(config: Mapping[str, Any], now: Optional[datetime] = None) -> List[str]:
+    """Every reason this config cannot work, each naming its field; empty when it is fine."""
+    now = now or datetime.now(timezone.utc)
+    problems: List[str] = []
+
+    account_sid = config.get("account_sid")
+    if not isinstance(account_sid, str) or not ACCOUNT_SID.match(account_sid.strip()):
+        problems.append(
+            "account_sid: enter your Account SID, 'AC' followed by 32 hexadecimal characters, "
+            "from the Twilio Console's Account Info panel."
+        )
+
+    has_token = bool(config.get("auth_token"))
+    key_sid, key_secret = config.get("api_key_sid"), config.get("api_key_secret")
+    if key_sid or key_secret:
+        if not isinstance(key_sid, str) or not API_KEY_SID.match(key_sid.strip()):
+            problems.append("api_key_sid: enter the API key's SID, 'SK' followed by 32 hexadecimal characters.")
+        if not key_secret:
+            problems.append("api_key_secret: enter the secret shown when the API key was created.")
+    elif not has_token:
+        problems.append("auth_token: enter the account's Auth Token, or an API key in api_key_sid and api_key_secret.")
+
+    start = None
+    if config.get("start_date") not in (None, ""):
+        start = parse_user_datetime(str(config["start_date"]))
+        if start is None:
+            problems.append("start_date: enter a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, for example 2024-01-01T00:00:00Z.")
+        elif start > now:
+            problems.append(f"start_date: {config['start_date']} is in the future; enter a date on or before today.")
+    end = None
+    if config.get("end_date") not in (None, ""):
+        end = parse_user_datetime(str(config["end_date"]))
+        if end is None:
+            problems.append("end_date: enter a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, or leave it empty to read up to now.")
+        elif start is not None and end <= start:
+            problems.append("end_date: must be after start_date; leave it empty to read up to now.")
+
+    days = config.get("sync_last_n_days")
+    if days is not None and (not _is_int(days) or int(days) < 1):
+        problems.append("sync_last_n_days: enter a whole number of days, 1 or more, or leave it empty to use start_date.")
+
+    lookback = config.get("lookback_window")
+    if lookback is not None and (not _is_int(lookback) or not 0 <= int(lookback) <= MAX_LOOKBACK_MINUTES):
+        problems.append(f"lookback_window: enter a whole number of minutes from 0 to {MAX_LOOKBACK_MINUTES}.")
+
+    for field in ("num_workers", "num_worker"):
+        workers = config.get(field)
+        if workers is not None and (not _is_int(workers) or not 1 <= int(workers) <= MAX_NUM_WORKERS):
+            problems.append(f"{field}: enter a whole number from 1 to {MAX_NUM_WORKERS} (Twilio throttles above its concurrency limit).")
+
+    step = config.get("slice_step_duration")
+    if step not in (None, "") and (not isinstance(step, str) or not DURATION.match(step)):
+        problems.append("slice_step_duration: enter an ISO 8601 duration such as P1D, P7D, P1M or PT12H.")
+
+    region, edge = config.get("region"), config.get("edge")
+    if region not in (None, "") and region not in REGIONS:
+        problems.append(f"region: enter one of {', '.join(REGIONS)}, or leave it empty for the default (us1).")
+    if edge not in (None, "") and edge not in EDGES:
+        problems.append(f"edge: enter one of {', '.join(EDGES)}, or leave it empty.")
+
+    sids = config.get("account_sids")
+    if sids is not None:
+        if not isinstance(sids, list) or not all(isinstance(s, str) and ACCOUNT_SID.match(s.strip()) for s in sids):
+            problems.append("account_sids: enter a list of account SIDs ('AC' + 32 hexadecimal characters), or leave it empty for all accounts.")
+    return problems
+
+
+def _is_int(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, str) and value.strip().isdigit()
+
+
+def hosts(config: Mapping[str, Any]) -> Mapping[str, str]:
+    """Base URL per product: `https://{product}[.{edge}][.{region}].twilio.com`, or the loopback override."""
+    override = os.environ.get(BASE_URL_ENV, "").strip().rstrip("/")
+    if override:
+        return {product: f"{_checked_override(override)}/{product}" for product in PRODUCTS}
+    region, edge = config.get("region") or "", config.get("edge") or ""
+    if edge and not region:
+        region = "us1"
+    suffix = "".join(f".{part}" for part in (edge, region) if part)
+    return {product: f"https://{product}{suffix}.twilio.com" for product in PRODUCTS}
+
+
+def _checked_override(url: str) -> str:
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if is_cloud_environment() or parsed.scheme != "http" or not loopback:
+        raise ConfigError(
+            f"{BASE_URL_ENV} may only point at a local emulator (http://127.0.0.1:PORT) outside Airbyte Cloud; "
+            "unset it to read from Twilio."
+        )
+    return url
+
+
+def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) -> MutableMapping[str, Any]:
+    """The config plus the derived `__` keys; raises ConfigError listing every problem."""
+    problems = config_problems(config, now)
+    if problems:
+        raise ConfigError("Invalid configuration: " + " ".join(problems))
+    now = now or datetime.now(timezone.utc)
+    result = dict(config)
+
+    start = parse_user_datetime(str(config["start_date"])) if config.get("start_date") else None
+    if config.get("sync_last_n_days"):
+        start = (now - timedelta(days=int(config["sync_last_n_days"]))).replace(hour=0, minute=0, second=0, microsecond=0)
+    if start is None:
+        start = (now - timedelta(days=DEFAULT_HISTORY_DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = parse_user_datetime(str(config["end_date"])) if config.get("end_date") else None
+
+    workers = config.get("num_workers", config.get("num_worker", DEFAULT_NUM_WORKERS))
+    key_sid = (config.get("api_key_sid") or "").strip()
+    result.update(
+        {
+            "__start": format_datetime(start),
+            "__end": format_datetime(min(end, now) if end else now),
+            "__lookback_minutes": int(config.get("lookback_window") or DEFAULT_LOOKBACK_MINUTES),
+            "__num_workers": int(workers),
+            "__slice_step": config.get("slice_step_duration") or DEFAULT_SLICE_STEP,
+            "__key_sid": key_sid,
+            "__username": key_sid or config["account_sid"].strip(),
+            "__password": config.get("api_key_secret") if key_sid else config.get("auth_token"),
+            "__hosts": dict(hosts(config)),
+        }
+    )
+    return result

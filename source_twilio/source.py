@@ -1,0 +1,100 @@
+"""The connector: `manifest.yaml` declares the streams; this class adds what a manifest cannot.
+
+- The config is validated (every problem named by field) and normalised once, before streams are built
+  (see `config.py`).
+- `check` says in one sentence what is wrong: bad SID format, wrong token, key without access, network.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterator, List, Mapping, Optional
+
+import requests
+
+from airbyte_cdk.models import (
+    AirbyteCatalog,
+    AirbyteConnectionStatus,
+    AirbyteMessage,
+    AirbyteStateMessage,
+    ConfiguredAirbyteCatalog,
+    Status,
+)
+from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
+
+from .accounts import REQUEST_TIMEOUT_SECONDS, AccountDirectory
+from .config import ConfigError, normalize_config
+
+
+class SourceTwilio(YamlDeclarativeSource):
+    def __init__(
+        self,
+        catalog: Optional[ConfiguredAirbyteCatalog] = None,
+        config: Optional[Mapping[str, Any]] = None,
+        state: Optional[List[AirbyteStateMessage]] = None,
+        config_path: Optional[str] = None,
+    ) -> None:
+        self.config_error: Optional[ConfigError] = None
+        if config:
+            try:
+                config = normalize_config(config)
+            except ConfigError as error:
+                # Reported by check (as a failed status) or by discover/read (as a config error), not here:
+                # spec needs no config, and check must answer with a status rather than a crash.
+                self.config_error = error
+        super().__init__(path_to_yaml="manifest.yaml", catalog=catalog, config=config, state=state, config_path=config_path)
+
+    def _raise_config_error(self) -> None:
+        if self.config_error:
+            raise self.config_error
+
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        if self.config_error:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=self.config_error.message)
+        config = self._config
+        try:
+            accounts = AccountDirectory.selected_accounts(config)
+        except ConfigError as error:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=error.message)
+        if not accounts:
+            return AirbyteConnectionStatus(
+                status=Status.FAILED,
+                message="No active account to read: every selected account is closed or suspended. Check account_sids.",
+            )
+        # Listing accounts proves the credentials for the 2010 API; with an API key that could not list them,
+        # read one account to prove the key itself works.
+        problem = self._probe_account(config, accounts[0]["sid"])
+        if problem:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
+        logger.info(f"Credentials work; {len(accounts)} account(s) will be read.")
+        return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+
+    @staticmethod
+    def _probe_account(config: Mapping[str, Any], account_sid: str) -> Optional[str]:
+        url = f"{config['__hosts']['api']}/2010-04-01/Accounts/{account_sid}.json"
+        try:
+            response = requests.get(url, auth=(config["__username"], config["__password"]), timeout=REQUEST_TIMEOUT_SECONDS)
+        except requests.exceptions.RequestException as error:
+            return f"Could not reach Twilio at {config['__hosts']['api']} ({type(error).__name__}). Check the network, region and edge."
+        if response.status_code == 401:
+            field = "api_key_secret" if config["__key_sid"] else "auth_token"
+            return f"{field}: Twilio rejected the credentials for {account_sid} (401). Copy them again from the Twilio Console."
+        if response.status_code == 403:
+            return f"The API key may not read account {account_sid} (403). Use a Standard or Main key, or grant it read access."
+        if response.status_code >= 400:
+            return f"Twilio answered {response.status_code} when reading account {account_sid}; try again later."
+        return None
+
+    def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
+        self._raise_config_error()
+        return super().discover(logger, config)
+
+    def read(
+        self,
+        logger: logging.Logger,
+        config: Mapping[str, Any],
+        catalog: ConfiguredAirbyteCatalog,
+        state: Optional[List[AirbyteStateMessage]] = None,
+    ) -> Iterator[AirbyteMessage]:
+        self._raise_config_error()
+        yield from super().read(logger, config, catalog, state)
