@@ -99,6 +99,8 @@ def to_iso_utc(value: Any) -> Any:
 def _to_number(value: Any) -> Any:
     if not isinstance(value, str):
         return value
+    if value == "":
+        return None  # Twilio sends "" for a duration or price that does not exist yet
     try:
         return int(value)
     except ValueError:
@@ -106,36 +108,63 @@ def _to_number(value: Any) -> Any:
     try:
         return float(value)
     except ValueError:
-        return value
+        return value  # not a number after all: passed through as sent, never dropped
 
 
 def _to_integer(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    try:
-        return int(value)
-    except ValueError:
-        number = _to_number(value)
-        return int(number) if isinstance(number, float) and number.is_integer() else number
+    number = _to_number(value)
+    return int(number) if isinstance(number, float) and number.is_integer() else number
 
 
 def load_schema(stream_name: str) -> Mapping[str, Any]:
     return json.loads(resources.files("source_twilio").joinpath("schemas", f"{stream_name}.json").read_text())
 
 
-def conversion_plan(schema: Mapping[str, Any]) -> List[Tuple[str, Callable[[Any], Any]]]:
-    """(field, converter) for each top-level field whose wire form differs from its schema type."""
-    plan: List[Tuple[str, Callable[[Any], Any]]] = []
+Converter = Callable[[Any], Any]
+
+
+def _types(spec: Mapping[str, Any]) -> List[str]:
+    types = spec.get("type", [])
+    return [types] if isinstance(types, str) else list(types)
+
+
+def _converter(spec: Mapping[str, Any]) -> Optional[Converter]:
+    """How to turn a wire value into the schema's type, or None when it already is that type."""
+    types = _types(spec)
+    if spec.get("format") == "date-time":
+        return to_iso_utc
+    if "integer" in types and "string" not in types:
+        return _to_integer
+    if "number" in types and "string" not in types:
+        return _to_number
+    if "object" in types and spec.get("properties"):
+        plan = conversion_plan(spec)
+        if plan:
+            return lambda value: _apply(plan, value) if isinstance(value, dict) else value
+    if "array" in types and isinstance(spec.get("items"), dict):
+        convert_item = _converter(spec["items"])
+        if convert_item:
+            return lambda value: [convert_item(item) for item in value] if isinstance(value, list) else value
+    return None
+
+
+def conversion_plan(schema: Mapping[str, Any]) -> List[Tuple[str, Converter]]:
+    """(field, converter) for each field whose wire form differs from its schema type (nested ones included:
+    pricing lists carry prices as strings inside arrays of objects)."""
+    plan = []
     for name, spec in schema.get("properties", {}).items():
-        types = spec.get("type", [])
-        types = [types] if isinstance(types, str) else types
-        if spec.get("format") == "date-time":
-            plan.append((name, to_iso_utc))
-        elif "integer" in types and "string" not in types:
-            plan.append((name, _to_integer))
-        elif "number" in types and "string" not in types:
-            plan.append((name, _to_number))
+        convert = _converter(spec)
+        if convert:
+            plan.append((name, convert))
     return plan
+
+
+def _apply(plan: List[Tuple[str, Converter]], record: Dict[str, Any]) -> Dict[str, Any]:
+    for name, convert in plan:
+        value = record.get(name)
+        if value is not None:
+            record[name] = convert(value)
+    return record
 
 
 @dataclass
@@ -166,10 +195,7 @@ class TwilioRecordNormalizer(RecordTransformation):
         stream_state: Optional[StreamState] = None,
         stream_slice: Optional[StreamSlice] = None,
     ) -> None:
-        for name, convert in self._plan:
-            value = record.get(name)
-            if value is not None:
-                record[name] = convert(value)
+        _apply(self._plan, record)
         for name in self.drop_fields:
             record.pop(name, None)
         if not record.get("account_sid") and stream_slice is not None:
