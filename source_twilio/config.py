@@ -13,6 +13,7 @@ under keys that start with `__` (they never reach the spec or the UI):
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import re
 from datetime import datetime, timedelta, timezone
@@ -52,7 +53,14 @@ DEFAULT_NUM_WORKERS = 10
 MAX_NUM_WORKERS = 40
 DEFAULT_SLICE_STEP = "P7D"
 DEFAULT_LOOKBACK_MINUTES = 0
+# Twilio answers 400 (code 20004) to a Messages range older than 400 days, and keeps Monitor alerts and events
+# 30 days; those streams start no earlier than this (with an hour of margin for the sync's own duration).
+RETENTION_DAYS = {"__start_400_days": 400, "__start_30_days": 30}
 MAX_LOOKBACK_MINUTES = 60 * 24 * 30
+
+
+RETENTION_STREAMS = {"__start_400_days": "messages, message_media", "__start_30_days": "alerts, monitor_events"}
+logger = logging.getLogger("airbyte")
 
 
 class ConfigError(AirbyteTracedException):
@@ -198,6 +206,15 @@ def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) 
     if start is None:
         start = (now - timedelta(days=DEFAULT_HISTORY_DAYS)).replace(hour=0, minute=0, second=0, microsecond=0)
     end = parse_user_datetime(str(config["end_date"])) if config.get("end_date") else None
+
+    for key, days in RETENTION_DAYS.items():
+        floor = now - timedelta(days=days) + timedelta(hours=1)
+        result[key] = format_datetime(max(start, floor))
+        if start < floor:
+            logger.info(
+                f"start_date {format_datetime(start)} is older than Twilio keeps some data ({days} days): those streams "
+                f"({RETENTION_STREAMS[key]}) start at {result[key]}."
+            )
 
     workers = config.get("num_workers", config.get("num_worker", DEFAULT_NUM_WORKERS))
     key_sid = (config.get("api_key_sid") or "").strip()
