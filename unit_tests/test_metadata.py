@@ -1,0 +1,150 @@
+"""metadata.yaml (what Airbyte's registry reads), setup.py, the Dockerfile and the connector's hosts agree."""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from source_twilio import config as twilio_config
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRED = (
+    "name",
+    "definitionId",
+    "connectorType",
+    "connectorSubtype",
+    "dockerRepository",
+    "dockerImageTag",
+    "documentationUrl",
+    "githubIssueLabel",
+    "icon",
+    "license",
+    "releaseStage",
+    "supportLevel",
+    "tags",
+    "allowedHosts",
+    "connectorBuildOptions",
+    "registryOverrides",
+    "ab_internal",
+)
+
+
+@pytest.fixture(scope="module")
+def metadata() -> dict:
+    document = yaml.safe_load((ROOT / "metadata.yaml").read_text())
+    assert isinstance(document, dict) and isinstance(document.get("data"), dict), "metadata.yaml needs a `data:` mapping"
+    assert document.get("metadataSpecVersion") == "1.0"
+    return document["data"]
+
+
+def setup_version() -> str:
+    match = re.search(r'^VERSION\s*=\s*["\']([^"\']+)["\']', (ROOT / "setup.py").read_text(), re.MULTILINE)
+    assert match, "setup.py has no VERSION = \"...\" line"
+    return match.group(1)
+
+
+def dockerfile() -> str:
+    return (ROOT / "Dockerfile").read_text()
+
+
+def dockerfile_base_image() -> str:
+    match = re.search(r"^ARG\s+BASE_IMAGE=(\S+)\s*$", dockerfile(), re.MULTILINE)
+    assert match, "Dockerfile has no `ARG BASE_IMAGE=<default>` line"
+    return match.group(1)
+
+
+def dockerfile_labels() -> dict:
+    return dict(re.findall(r"^LABEL\s+([\w.-]+)=\"?([^\s\"]+)\"?\s*$", dockerfile(), re.MULTILINE))
+
+
+def allowed(host: str, patterns: list) -> bool:
+    return any(fnmatch.fnmatchcase(host, pattern) for pattern in patterns)
+
+
+def test_required_keys(metadata):
+    missing = [key for key in REQUIRED if metadata.get(key) in (None, "", [], {})]
+    assert not missing, f"metadata.yaml data is missing {missing}"
+    assert metadata["connectorType"] == "source"
+    assert metadata["connectorSubtype"] == "api"
+    assert metadata["dockerRepository"] == "airbyte/source-twilio"
+    assert metadata["name"] == "Twilio"
+    assert metadata["license"] == "MIT"
+    assert metadata["githubIssueLabel"] == "source-twilio"
+    assert metadata["documentationUrl"].startswith("https://")
+    assert metadata["releaseStage"] in ("alpha", "beta", "generally_available", "custom")
+    assert metadata["supportLevel"] in ("community", "certified", "archived")
+    assert metadata["ab_internal"]["sl"] in (0, 100, 200, 300)
+    assert metadata["ab_internal"]["ql"] in (0, 100, 200, 300, 400, 500, 600)
+    for registry in ("oss", "cloud"):
+        assert metadata["registryOverrides"][registry]["enabled"] is True
+
+
+def test_definition_id_is_airbytes_twilio_uuid(metadata):
+    definition_id = metadata["definitionId"]
+    assert str(uuid.UUID(definition_id)) == definition_id
+    # Airbyte's Twilio definition: existing connections can switch to this image.
+    assert definition_id == "b9dc6155-672e-42ea-b10d-9f1f1fb95ab1"
+
+
+def test_image_tag_is_setup_py_version(metadata):
+    assert re.fullmatch(r"\d+\.\d+\.\d+", setup_version())
+    assert str(metadata["dockerImageTag"]) == setup_version()
+
+
+def test_base_image_is_the_dockerfile_default(metadata):
+    base_image = metadata["connectorBuildOptions"]["baseImage"]
+    assert base_image == dockerfile_base_image()
+    assert re.fullmatch(r"docker\.io/airbyte/python-connector-base:\d+\.\d+\.\d+@sha256:[0-9a-f]{64}", base_image)
+
+
+def test_dockerfile_labels_and_entrypoint(metadata):
+    labels = dockerfile_labels()
+    assert labels.get("io.airbyte.name") == metadata["dockerRepository"]
+    assert labels.get("io.airbyte.version") == setup_version()
+    text = dockerfile()
+    assert re.search(r"^FROM \$\{BASE_IMAGE\}\s*$", text, re.MULTILINE)
+    assert 'ENV AIRBYTE_ENTRYPOINT="python /airbyte/integration_code/main.py"' in text
+    assert 'ENTRYPOINT ["python", "/airbyte/integration_code/main.py"]' in text
+
+
+def test_dockerignore_keeps_dev_files_out():
+    entries = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()}
+    for entry in (".venv", ".git", "unit_tests", "integration_tests", "benchmarks", "**/__pycache__"):
+        assert entry in entries, f".dockerignore should exclude {entry}"
+    for needed in ("setup.py", "main.py", "source_twilio"):
+        assert needed not in entries
+
+
+def test_tags(metadata):
+    assert {"language:python", "cdk:low-code"} <= set(metadata["tags"])
+
+
+def test_every_product_host_is_allowed(metadata):
+    patterns = metadata["allowedHosts"]["hosts"]
+    for product in twilio_config.PRODUCTS:
+        host = f"{product}.twilio.com"
+        assert host in patterns, f"{host} should be listed explicitly in allowedHosts"
+    assert "*.twilio.com" in patterns
+
+
+def test_every_host_the_connector_can_call_is_allowed(metadata, monkeypatch):
+    """Default, regional and edge hosts, as source_twilio/config.py builds them from `region` and `edge`."""
+    monkeypatch.delenv(twilio_config.BASE_URL_ENV, raising=False)
+    patterns = metadata["allowedHosts"]["hosts"]
+    configs = [{}] + [
+        {"region": region, "edge": edge}
+        for region, edge in itertools.product(("",) + twilio_config.REGIONS, ("",) + twilio_config.EDGES)
+    ]
+    for config in configs:
+        urls = twilio_config.hosts(config)
+        assert set(urls) == set(twilio_config.PRODUCTS)
+        for url in urls.values():
+            host = re.match(r"https://([^/:]+)", url).group(1)
+            assert host.endswith(".twilio.com")
+            assert allowed(host, patterns), f"{host} (config {config}) is not in allowedHosts"
