@@ -1,0 +1,321 @@
+"""Builds the collection behind every stream for one account and one world snapshot.
+
+``Catalog.build(stream, ctx, parent=...)`` returns the Collection a list endpoint
+serves (or None: unknown parent -> 404); ``Catalog.walk(stream, ctx)`` yields every
+collection of a stream for an account -- one for top-level streams, one per parent
+for sub-resources -- and is what the truth endpoint enumerates.
+
+Stream names are the ones of /work/scratch/STREAMS.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from . import api2010 as A
+from . import products as P
+from .listing import Collection, ListCollection
+from .timefmt import DAY
+from .world import Account, World, WorldState
+
+
+@dataclass
+class Ctx:
+    """What a request (or a truth computation) is looking at."""
+
+    world: World
+    state: WorldState
+    acc: Account | None  # the account read (None for global catalogues)
+
+    @property
+    def now(self) -> int:
+        return self.state.now
+
+    @property
+    def ast(self):
+        return self.state.accounts[self.acc.sid]
+
+
+# primary key fields (as in STREAMS.md), the attr holding each, and the cursor attr
+STREAM_KEYS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "accounts": (("sid",), None),
+    "account_balance": (("account_sid",), None),
+    "addresses": (("sid",), None),
+    "dependent_phone_numbers": (("sid",), None),
+    "applications": (("sid",), None),
+    "available_phone_number_countries": (("account_sid", "country_code"), None),
+    "available_phone_numbers_local": (("account_sid", "iso_country", "phone_number"), None),
+    "available_phone_numbers_mobile": (("account_sid", "iso_country", "phone_number"), None),
+    "available_phone_numbers_toll_free": (("account_sid", "iso_country", "phone_number"), None),
+    "calls": (("sid",), "end_time"),
+    "conferences": (("sid",), "date_created"),
+    "conference_participants": (("conference_sid", "call_sid"), None),
+    "incoming_phone_numbers": (("sid",), None),
+    "keys": (("sid",), None),
+    "messages": (("sid",), "date_sent"),
+    "message_media": (("sid",), "date_created"),
+    "notifications": (("sid",), "message_date"),
+    "outgoing_caller_ids": (("sid",), None),
+    "queues": (("sid",), None),
+    "recordings": (("sid",), "date_created"),
+    "transcriptions": (("sid",), None),
+    "usage_records": (("account_sid", "category", "start_date"), "start_date"),
+    "usage_triggers": (("sid",), None),
+    "alerts": (("sid",), "date_generated"),
+    "monitor_events": (("sid",), "event_date"),
+    "conversations": (("sid",), "date_updated"),
+    "conversation_messages": (("sid",), None),
+    "conversation_participants": (("sid",), None),
+    "users": (("sid",), None),
+    "user_conversations": (("user_sid", "conversation_sid"), None),
+    "conversation_services": (("sid",), None),
+    "conversation_roles": (("sid",), None),
+    "services": (("sid",), None),
+    "roles": (("sid",), None),
+    "flows": (("sid",), None),
+    "executions": (("sid",), "date_created"),
+    "step": (("sid",), None),
+    "verify_services": (("sid",), None),
+    "verify_attempts": (("sid",), "date_created"),
+    "messaging_services": (("sid",), None),
+    "trunks": (("sid",), None),
+    "event_types": (("type",), None),
+    "sinks": (("sid",), None),
+    "subscriptions": (("sid",), None),
+    "call_summaries": (("call_sid",), "start_time"),
+    "pricing_messaging_countries": (("iso_country",), None),
+    "pricing_voice_countries": (("iso_country",), None),
+}
+GLOBAL_STREAMS = {"event_types", "pricing_messaging_countries", "pricing_voice_countries"}
+KEY_ATTR = {("usage_records", "start_date"): "start_date_str"}  # key value differs from cursor attr
+AVAILABLE_KIND = {"available_phone_numbers_local": "local", "available_phone_numbers_mobile": "mobile",
+                  "available_phone_numbers_toll_free": "toll_free"}
+
+
+class Catalog:
+    def __init__(self, world: World):
+        self.world = world
+        self._cc: dict[str, A.AccountCodecs] = {}
+        self._pc: dict[str, P.ProductCodecs] = {}
+        self._static: dict[tuple, list] = {}  # configuration objects never change: built once
+
+    # ------------------------------------------------------------------ per-account constants
+    def cc(self, acc: Account) -> A.AccountCodecs:
+        c = self._cc.get(acc.sid)
+        if c is None:
+            c = self._cc[acc.sid] = A.AccountCodecs(self.world, acc)
+        return c
+
+    def pc(self, acc: Account) -> P.ProductCodecs:
+        c = self._pc.get(acc.sid)
+        if c is None:
+            c = self._pc[acc.sid] = P.ProductCodecs(self.world, acc)
+        return c
+
+    def _cached(self, stream: str, acc: Account | None, make) -> list:
+        key = (stream, acc.sid if acc else None)
+        v = self._static.get(key)
+        if v is None:
+            v = self._static[key] = make()
+        return v
+
+    def _count(self, name: str) -> int:
+        return self.world.config.count(name)
+
+    # ------------------------------------------------------------------ big streams
+    def messages(self, ctx: Ctx) -> A.MessagesCollection:
+        st = ctx.ast
+        return A.MessagesCollection(self.cc(ctx.acc), st.timelines["messages"], st.settles["messages"])
+
+    def calls(self, ctx: Ctx) -> A.CallsCollection:
+        st = ctx.ast
+        return A.CallsCollection(self.cc(ctx.acc), st.timelines["calls"], st.settles["calls"], ctx.now)
+
+    def _conferences(self, ctx: Ctx):
+        return A.conferences_collection(self.cc(ctx.acc), ctx.ast.timelines["conferences"], ctx.now)
+
+    def _conversations(self, ctx: Ctx):
+        return P.conversations_collection(self.world, self.pc(ctx.acc), ctx.ast.timelines["conversations"], ctx.now)
+
+    def _incoming(self, acc: Account) -> list:
+        return self._cached("incoming_phone_numbers", acc, lambda: A.incoming_numbers(self.cc(acc), self._count("addresses")))
+
+    # ------------------------------------------------------------------ build one collection
+    def build(self, stream: str, ctx: Ctx, parent: str | None = None, extra: dict | None = None) -> Collection | None:
+        """The collection behind ``stream`` for ctx.acc (``parent``: SID in the URL)."""
+        acc = ctx.acc
+        w = self.world
+        extra = extra or {}
+        if stream == "messages":
+            return self.messages(ctx)
+        if stream == "calls":
+            return self.calls(ctx)
+        if stream == "message_media":
+            msgs = self.messages(ctx)
+            i = msgs.cc.message.index(parent or "")
+            if i is None or i >= len(msgs):
+                return None
+            return A.media_collection(msgs, i)
+        if stream == "conferences":
+            return self._conferences(ctx)
+        if stream == "conference_participants":
+            conf = self._conferences(ctx)
+            j = self.cc(acc).conference.index(parent or "")
+            if j is None or j >= len(conf):
+                return None
+            return A.participants_collection(self.cc(acc), conf, j, self.calls(ctx))
+        if stream == "recordings":
+            return A.recordings_collection(self.cc(acc), ctx.ast.timelines["recordings"], self.calls(ctx),
+                                           ctx.ast.timelines["conferences"])
+        if stream == "transcriptions":
+            return A.transcriptions_collection(self.cc(acc), ctx.ast.timelines["recordings"])
+        if stream == "notifications":
+            return A.notifications_collection(self.cc(acc), ctx.ast.timelines["notifications"], self.calls(ctx))
+        if stream == "usage_records":
+            return A.UsageCollection(self.cc(acc), w.history_start - w.history_start % DAY, ctx.now)
+        if stream == "accounts":
+            return A.accounts_list(w, extra.get("accounts", w.accounts))
+        if stream == "addresses":
+            return ListCollection("addresses", self._cached(stream, acc, lambda: A.addresses(self.cc(acc), self._count("addresses"))))
+        if stream == "dependent_phone_numbers":
+            cc = self.cc(acc)
+            k = cc.address.index(parent or "")
+            if k is None or k >= self._count("addresses"):
+                return None
+            return ListCollection("dependent_phone_numbers", A.dependent_numbers(cc, self._incoming(acc), parent))
+        if stream == "incoming_phone_numbers":
+            return ListCollection("incoming_phone_numbers", self._incoming(acc))
+        if stream == "applications":
+            return ListCollection("applications", self._cached(stream, acc, lambda: A.applications(self.cc(acc), self._count("applications"))))
+        if stream == "outgoing_caller_ids":
+            return ListCollection("outgoing_caller_ids", self._cached(stream, acc, lambda: A.outgoing_caller_ids(self.cc(acc), self._count("outgoing_caller_ids"))))
+        if stream == "queues":
+            return ListCollection("queues", self._cached(stream, acc, lambda: A.queues(self.cc(acc), self._count("queues"))))
+        if stream == "usage_triggers":
+            return ListCollection("usage_triggers", self._cached(stream, acc, lambda: A.usage_triggers(self.cc(acc), self._count("usage_triggers"))))
+        if stream == "keys":
+            return ListCollection("keys", self._cached(stream, acc, lambda: A.keys(self.cc(acc), w, self._count("keys"))))
+        if stream in AVAILABLE_KIND:
+            nums = A.available_numbers(w.config.seed, acc, parent or "", AVAILABLE_KIND[stream], self._count("available_numbers_per_type"))
+            if nums is None:
+                return None
+            return ListCollection("available_phone_numbers",
+                                  [(n, {"account_sid": acc.sid, "iso_country": n["iso_country"], "phone_number": n["phone_number"]}) for n in nums])
+        if stream == "available_phone_number_countries":
+            return ListCollection("countries", [(c, {"account_sid": acc.sid, "country_code": c["country_code"]})
+                                                for c in A.available_countries(acc)])
+        # ---- v1 / v2 products
+        pc = self.pc(acc) if acc is not None else None
+        if stream == "alerts":
+            return P.alerts_collection(pc, self.cc(acc), ctx.ast.timelines["alerts"])
+        if stream == "monitor_events":
+            return P.monitor_events_collection(pc, ctx.ast.timelines["monitor_events"])
+        if stream == "conversations":
+            return self._conversations(ctx)
+        if stream in ("conversation_messages", "conversation_participants"):
+            conv = self._conversations(ctx)
+            c = pc.conversation.index(parent or "")
+            if c is None or c >= len(conv):
+                return None
+            fn = P.conversation_messages if stream == "conversation_messages" else P.conversation_participants
+            return fn(w, pc, conv, c, ctx.now)
+        if stream == "users":
+            return ListCollection("users", self._cached(stream, acc, lambda: P.users(w, pc)))
+        if stream == "user_conversations":
+            u = pc.user.index(parent or "")
+            if u is None or u >= self._count("users"):
+                return None
+            return P.user_conversations(w, pc, self._conversations(ctx), u, ctx.now)
+        if stream == "conversation_services":
+            return ListCollection("services", self._cached(stream, acc, lambda: P.conversation_services(w, pc)))
+        if stream == "conversation_roles":
+            return ListCollection("roles", self._cached(stream, acc, lambda: P.conversation_roles(w, pc)))
+        if stream == "services":
+            return ListCollection("services", self._cached(stream, acc, lambda: P.chat_services(w, pc)))
+        if stream == "roles":
+            k = pc.chat_service.index(parent or "")
+            if k is None or k >= self._count("chat_services"):
+                return None
+            return P.chat_roles(w, pc, k)
+        if stream == "flows":
+            return ListCollection("flows", self._cached(stream, acc, lambda: P.flows(w, pc)))
+        if stream in ("executions", "step"):
+            f = pc.flow.index(parent or "")
+            if f is None or f >= self._count("flows"):
+                return None
+            execs = P.executions_collection(pc, f, ctx.ast.timelines[f"executions:{f}"], ctx.now)
+            if stream == "executions":
+                return execs
+            idx = pc.execution.index(extra.get("execution", ""))
+            e = None if idx is None else idx - f * 1_000_000
+            if e is None or not 0 <= e < len(execs):
+                return None
+            return P.steps(pc, f, execs, e)
+        if stream == "verify_services":
+            return ListCollection("services", self._cached(stream, acc, lambda: P.verify_services(w, pc)))
+        if stream == "verify_attempts":
+            return P.verify_attempts_collection(w, pc, ctx.ast.timelines["verify_attempts"])
+        if stream == "messaging_services":
+            return ListCollection("services", self._cached(stream, acc, lambda: P.messaging_services(w, pc)))
+        if stream == "trunks":
+            return ListCollection("trunks", self._cached(stream, acc, lambda: P.trunks(w, pc)))
+        if stream == "sinks":
+            return ListCollection("sinks", self._cached(stream, acc, lambda: P.sinks(w, pc)))
+        if stream == "subscriptions":
+            return ListCollection("subscriptions", self._cached(stream, acc, lambda: P.subscriptions(w, pc)))
+        if stream == "call_summaries":
+            return P.SummariesCollection(pc, self.calls(ctx), self._count("call_summary_stride"))
+        if stream == "event_types":
+            return ListCollection("types", self._cached(stream, None, P.event_types))
+        if stream == "pricing_messaging_countries":
+            return ListCollection("countries", self._cached(stream, None, lambda: P.pricing_list("messaging")))
+        if stream == "pricing_voice_countries":
+            return ListCollection("countries", self._cached(stream, None, lambda: P.pricing_list("voice")))
+        raise KeyError(stream)
+
+    # ------------------------------------------------------------------ enumerate for truth
+    def walk(self, stream: str, ctx: Ctx) -> Iterator[Collection]:
+        """Every collection of ``stream`` for ctx.acc (sub-resources: one per parent)."""
+        acc = ctx.acc
+        if stream == "message_media":
+            msgs = self.messages(ctx)
+            for i in range(len(msgs)):
+                if msgs.attrs(i)["num_media"]:
+                    yield A.media_collection(msgs, i)
+        elif stream == "conference_participants":
+            conf = self._conferences(ctx)
+            calls = self.calls(ctx)
+            for j in range(len(conf)):
+                yield A.participants_collection(self.cc(acc), conf, j, calls)
+        elif stream == "dependent_phone_numbers":
+            cc = self.cc(acc)
+            for k in range(self._count("addresses")):
+                yield self.build(stream, ctx, cc.address.sid(k))
+        elif stream in AVAILABLE_KIND:
+            for iso_c, _, types, _ in A.AVAILABLE_COUNTRIES:
+                if AVAILABLE_KIND[stream] in types:
+                    yield self.build(stream, ctx, iso_c)
+        elif stream in ("conversation_messages", "conversation_participants"):
+            pc = self.pc(acc)
+            for c in range(ctx.ast.timelines["conversations"].n):
+                yield self.build(stream, ctx, pc.conversation.sid(c))
+        elif stream == "user_conversations":
+            pc = self.pc(acc)
+            for u in range(self._count("users")):
+                yield self.build(stream, ctx, pc.user.sid(u))
+        elif stream == "roles":
+            pc = self.pc(acc)
+            for k in range(self._count("chat_services")):
+                yield self.build(stream, ctx, pc.chat_service.sid(k))
+        elif stream in ("executions", "step"):
+            pc = self.pc(acc)
+            for f in range(self._count("flows")):
+                fsid = pc.flow.sid(f)
+                execs = self.build("executions", ctx, fsid)
+                if stream == "executions":
+                    yield execs
+                else:
+                    for e in range(len(execs)):
+                        yield self.build("step", ctx, fsid, {"execution": pc.execution.sid(f * 1_000_000 + e)})
+        else:
+            yield self.build(stream, ctx)

@@ -1,0 +1,143 @@
+"""Runtime knobs, request statistics, and the /__emulator/ control API.
+
+Control endpoints (no auth, never subject to injected faults):
+
+  GET  /__emulator/world                 accounts, SIDs, auth tokens, API key, now, counts
+  GET  /__emulator/truth?stream=NAME[&since=ISO][&cursor=FIELD][&account=AC...][&keys=0]
+  POST /__emulator/advance  {"minutes": M, "new_per_account": K[, "new_small": S]}
+  GET  /__emulator/config   current knobs
+  POST /__emulator/config   {knob: value, ...}   (partial update; returns all knobs)
+  GET  /__emulator/stats    requests per stream / status, 429s, max in-flight, ...
+  POST /__emulator/stats/reset
+  GET  /__emulator/health
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field, fields
+
+
+@dataclass
+class Knobs:
+    """Behaviour switches; every field can be set with POST /__emulator/config."""
+
+    auth: bool = True  # enforce HTTP Basic auth
+    latency_ms: float = 0.0  # added to every API request
+    rate_429: float = 0.0  # fraction of requests answered 429 (code 20429)
+    retry_after: float | None = None  # seconds, sent as Retry-After on 429s when set
+    rate_5xx: float = 0.0  # fraction answered 500 / 502 / 503
+    max_concurrency: int = 0  # per-account requests in flight above this -> 429 (0 = unlimited)
+    drop_rate: float = 0.0  # fraction of responses cut off mid-body (socket closed)
+    fault_streams: list | None = None  # limit 429/5xx/drop injection to these streams
+    forbidden: list = field(default_factory=list)  # [{"stream": s|"*", "account": sid|"*", "status": 403|404}]
+    require_page_token: bool = True  # Page > 0 without PageToken -> 400
+    messages_retention_days: int = 400  # DateSent>= older than this -> 400 code 20004
+    monitor_retention_days: int = 30  # Alerts / Events StartDate older than this -> 400
+    alerts_max_results: int = 10000  # an Alerts query window matching more -> 400
+    insights_default_hours: float = 4.0  # Voice Summaries without StartTime cover this many hours
+    cache_mb: float = 64.0  # rendered-page LRU budget
+    fault_seed: int = 1234  # seed of the fault-injection RNG
+
+    def update(self, values: dict) -> None:
+        names = {f.name: f for f in fields(self)}
+        for k, v in values.items():
+            if k not in names:
+                raise ValueError(f"unknown knob {k!r}; known: {sorted(names)}")
+        for k, v in values.items():
+            current = getattr(self, k)
+            if isinstance(current, bool):
+                v = v.strip().lower() in ("1", "true", "yes", "on") if isinstance(v, str) else bool(v)
+            elif isinstance(current, int) and not isinstance(current, bool) and v is not None:
+                v = int(v)
+            elif isinstance(current, float) and v is not None:
+                v = float(v)
+            if k == "forbidden":
+                v = [dict(rule) for rule in (v or [])]
+                for rule in v:
+                    rule.setdefault("stream", "*")
+                    rule.setdefault("account", "*")
+                    rule["status"] = int(rule.get("status", 403))
+            setattr(self, k, v)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class Stats:
+    """Thread-safe counters reported by GET /__emulator/stats."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with getattr(self, "_lock", threading.Lock()):
+            self.requests = 0
+            self.by_stream: dict[str, int] = {}
+            self.by_status: dict[str, int] = {}
+            self.records = 0
+            self.bytes = 0
+            self.injected_429 = 0
+            self.concurrency_429 = 0
+            self.injected_5xx = 0
+            self.dropped = 0
+            self.cache_hits = 0
+            self.cache_misses = 0
+            self.in_flight = 0
+            self.max_in_flight = 0
+            self.account_in_flight: dict[str, int] = {}
+            self.max_account_in_flight: dict[str, int] = {}
+
+    def enter(self, account: str | None, limit: int) -> bool:
+        """Count a request in; False (and nothing counted) if the account is over its limit."""
+        with self._lock:
+            if account is not None:
+                cur = self.account_in_flight.get(account, 0)
+                if limit and cur >= limit:
+                    self.concurrency_429 += 1
+                    return False
+                self.account_in_flight[account] = cur + 1
+                if cur + 1 > self.max_account_in_flight.get(account, 0):
+                    self.max_account_in_flight[account] = cur + 1
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            return True
+
+    def leave(self, account: str | None) -> None:
+        with self._lock:
+            self.in_flight -= 1
+            if account is not None:
+                self.account_in_flight[account] -= 1
+
+    def done(self, stream: str, status: int, records: int, nbytes: int) -> None:
+        with self._lock:
+            self.requests += 1
+            self.by_stream[stream] = self.by_stream.get(stream, 0) + 1
+            key = str(status)
+            self.by_status[key] = self.by_status.get(key, 0) + 1
+            self.records += records
+            self.bytes += nbytes
+
+    def bump(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + n)
+
+    def as_dict(self) -> dict:
+        with self._lock:
+            return {
+                "requests": self.requests,
+                "by_stream": dict(self.by_stream),
+                "by_status": dict(self.by_status),
+                "records_served": self.records,
+                "bytes_served": self.bytes,
+                "429s": self.injected_429 + self.concurrency_429,
+                "injected_429": self.injected_429,
+                "concurrency_429": self.concurrency_429,
+                "injected_5xx": self.injected_5xx,
+                "dropped_connections": self.dropped,
+                "cache_hits": self.cache_hits,
+                "cache_misses": self.cache_misses,
+                "in_flight": self.in_flight,
+                "max_in_flight": self.max_in_flight,
+                "max_in_flight_per_account": dict(self.max_account_in_flight),
+            }

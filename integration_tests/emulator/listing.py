@@ -1,0 +1,218 @@
+"""List resources as index-addressable collections, and Twilio's list filters.
+
+Every list endpoint is served from a ``Collection``: ``len()`` records, record ``i``
+built on demand as ``(item, attrs)`` -- ``item`` is the JSON object Twilio returns,
+``attrs`` holds the same facts as Python values (epoch seconds, plain strings) for
+filtering and for the truth endpoint.  Collections whose records are ordered by a
+time (``sort_time``) can turn a date filter into an index range by binary search;
+attributes that trail the sort time by a bounded lag (a message's ``date_sent`` is a
+few seconds after ``date_created``) are narrowed the same way, and the exact test is
+then applied record by record.
+
+Filters imitate Twilio's query syntax: range parameters are the field name followed by
+``>`` or ``<`` and are sent as ``DateSent>=2024-01-01`` (on or after) or
+``DateSent<=...`` (on or before); the bare name (``DateSent=2024-01-01``) matches a
+day or an exact instant.  A 2010 date-only value compares on the date part.  A record
+whose filtered field is null never matches a range.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .timefmt import DAY, BadDate, parse_relative_or_iso, parse_usage_date, parse_when
+from .timeline import Timeline
+
+Record = tuple[dict, dict]
+
+
+class Collection:
+    """Base class: subclasses provide __len__, record() and optionally sort_time()."""
+
+    key = "items"
+    order = "asc"  # "desc" for Messages and Calls (newest first)
+    lags: dict[str, tuple[int, int]] = {}  # attr -> (min, max) offset from sort_time
+
+    def __len__(self) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def record(self, i: int) -> Record:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def attrs(self, i: int) -> dict:
+        return self.record(i)[1]
+
+    def has_times(self) -> bool:
+        return False
+
+    def index_bounds(self, t_lo: int | None, t_hi: int | None) -> tuple[int, int]:
+        """Index range [lo, hi) whose sort_time lies in [t_lo, t_hi]."""
+        return 0, len(self)
+
+    def narrow(self, ranges: dict, equals: dict) -> tuple[int, int]:
+        lo, hi = 0, len(self)
+        if not self.has_times():
+            return lo, hi
+        for attr, (a, b) in ranges.items():
+            lag = self.lags.get(attr)
+            if lag is None:
+                continue
+            t_lo = None if a is None else a - lag[1]
+            t_hi = None if b is None else b - lag[0]
+            l2, h2 = self.index_bounds(t_lo, t_hi)
+            lo, hi = max(lo, l2), min(hi, h2)
+        return lo, hi
+
+
+class ListCollection(Collection):
+    """A materialised list (small resources, sub-resources, global catalogues)."""
+
+    def __init__(self, key: str, records: list[Record], times: list[int] | None = None,
+                 lags: dict | None = None, order: str = "asc"):
+        self.key = key
+        self.records = records
+        self.times = times  # sorted ascending, parallel to records, or None
+        self.lags = lags or {}
+        self.order = order
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def record(self, i: int) -> Record:
+        return self.records[i]
+
+    def has_times(self) -> bool:
+        return self.times is not None
+
+    def index_bounds(self, t_lo, t_hi):
+        lo = 0 if t_lo is None else bisect_left(self.times, t_lo)
+        hi = len(self.times) if t_hi is None else bisect_right(self.times, t_hi)
+        return lo, hi
+
+
+class TimelineCollection(Collection):
+    """Records generated from a Timeline: ``make(i, t)`` builds record i created at t."""
+
+    def __init__(self, key: str, timeline: Timeline, make: Callable[[int, int], Record],
+                 lags: dict | None = None, order: str = "asc"):
+        self.key = key
+        self.tl = timeline
+        self.make = make
+        self.lags = lags or {}
+        self.order = order
+
+    def __len__(self) -> int:
+        return self.tl.n
+
+    def record(self, i: int) -> Record:
+        return self.make(i, self.tl.time(i))
+
+    def has_times(self) -> bool:
+        return True
+
+    def index_bounds(self, t_lo, t_hi):
+        lo = 0 if t_lo is None else self.tl.lower_bound(t_lo)
+        hi = self.tl.n if t_hi is None else self.tl.upper_bound(t_hi)
+        return lo, hi
+
+
+# --------------------------------------------------------------------------- filters
+
+
+class FilterError(ValueError):
+    """Bad filter value -> HTTP 400 (code 20001 unless given)."""
+
+    def __init__(self, message: str, code: int = 20001):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """One accepted query parameter.
+
+    kind: "time"  date or date-time (date-only values cover the whole day)
+          "date"  date only (a date-time is truncated to its day)
+          "usage" usage-record dates: YYYY-MM-DD or "-30days"
+          "span"  Voice Insights: "4h", "7d" ... before now, or ISO
+          "str"   exact string match
+    op:   "ge", "le" or "eq"
+    """
+
+    param: str
+    attr: str
+    op: str = "eq"
+    kind: str = "str"
+
+
+def time_filters(name: str, attr: str, kind: str = "time", bare: bool = True) -> list[FilterSpec]:
+    """The 2010 triple ``Name``, ``Name>`` (sent as ``Name>=``) and ``Name<``."""
+    specs = [FilterSpec(name + ">", attr, "ge", kind), FilterSpec(name + "<", attr, "le", kind)]
+    if bare:
+        specs.append(FilterSpec(name, attr, "eq", kind))
+    return specs
+
+
+class Query:
+    """Parsed filters of one request: ``ranges`` {attr: (lo, hi)} and ``equals``."""
+
+    def __init__(self):
+        self.ranges: dict[str, tuple[int | None, int | None]] = {}
+        self.equals: dict[str, str] = {}
+        self.raw: dict[str, str] = {}  # param -> value as sent (for validators)
+        self.order: str | None = None  # set by a route hook to override the collection order
+
+    def add_range(self, attr: str, lo: int | None, hi: int | None) -> None:
+        a, b = self.ranges.get(attr, (None, None))
+        if lo is not None:
+            a = lo if a is None else max(a, lo)
+        if hi is not None:
+            b = hi if b is None else min(b, hi)
+        self.ranges[attr] = (a, b)
+
+    @property
+    def empty(self) -> bool:
+        return not self.ranges and not self.equals
+
+    def matches(self, attrs: dict) -> bool:
+        for attr, (a, b) in self.ranges.items():
+            v = attrs.get(attr)
+            if v is None or (a is not None and v < a) or (b is not None and v > b):
+                return False
+        for attr, want in self.equals.items():
+            if attrs.get(attr) != want:
+                return False
+        return True
+
+
+def parse_filters(params: Iterable[tuple[str, str]], specs: list[FilterSpec], now: int) -> Query:
+    by_param = {s.param: s for s in specs}
+    q = Query()
+    for name, value in params:
+        spec = by_param.get(name)
+        if spec is None:
+            continue  # Twilio ignores parameters it does not know
+        q.raw[name] = value
+        if spec.kind == "str":
+            q.equals[spec.attr] = value
+            continue
+        try:
+            if spec.kind == "usage":
+                t, date_only = parse_usage_date(value, now), True
+            elif spec.kind == "span":
+                t, date_only = parse_relative_or_iso(value, now)
+            else:
+                t, date_only = parse_when(value)
+                if spec.kind == "date" and not date_only:
+                    t, date_only = t - t % DAY, True
+        except BadDate:
+            raise FilterError(f"Invalid value for {name}: '{value}' is not a valid date") from None
+        end = t + DAY - 1 if date_only else t
+        if spec.op == "ge":
+            q.add_range(spec.attr, t, None)
+        elif spec.op == "le":
+            q.add_range(spec.attr, None, end)
+        else:
+            q.add_range(spec.attr, t, end)
+    return q

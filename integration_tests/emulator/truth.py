@@ -1,0 +1,96 @@
+"""What a correct sync must return: the primary keys of every record of a stream.
+
+``truth(world, catalog, stream)`` walks the same collections the HTTP endpoints
+serve, for every account that is not closed (global catalogues -- event types,
+pricing -- once), and returns ``{"stream", "count", "keys": [{pk...}], ...}``.
+
+With ``since`` (ISO date/time) only records whose cursor field (STREAMS.md) is on or
+after it are listed; records whose cursor is still null (queued messages, calls not
+ended) are returned separately as ``open_keys`` -- an incremental sync finds those
+only through the open-status queries.
+
+Alerts and Monitor events are limited to the retention window (last 30 days by
+default), because that is all the API will ever return.
+"""
+from __future__ import annotations
+
+from .catalog import GLOBAL_STREAMS, KEY_ATTR, STREAM_KEYS, Catalog, Ctx
+from .timefmt import DAY, iso, parse_when
+from .world import World
+
+RETENTION_ATTR = {"alerts": "date_generated", "monitor_events": "event_date"}
+
+
+class UnknownStream(KeyError):
+    pass
+
+
+def truth(world: World, cat: Catalog, stream: str, since: str | None = None, cursor: str | None = None,
+          keys: bool = True, retention_days: int = 30, account: str | None = None) -> dict:
+    """Expected keys of ``stream``; ``account`` limits it to one account's records."""
+    if stream not in STREAM_KEYS:
+        raise UnknownStream(stream)
+    pk, default_cursor = STREAM_KEYS[stream]
+    cursor = cursor or default_cursor
+    state = world.state
+    since_t = parse_when(since)[0] if since else None
+    attr_for = [KEY_ATTR.get((stream, f), f) for f in pk]
+    out: list[dict] = []
+    open_keys: list[dict] = []
+    count = 0
+    seen: set = set()
+    floor = state.now - retention_days * DAY if stream in RETENTION_ATTR else None
+
+    if stream in GLOBAL_STREAMS:
+        accounts = [None]
+    elif stream == "accounts":
+        accounts = world.accounts  # the main account lists every account, closed ones too
+    else:
+        accounts = [a for a in world.accounts if a.readable]
+    if account and stream not in GLOBAL_STREAMS:
+        accounts = [a for a in accounts if a.sid == account]
+
+    for acc in accounts:
+        ctx = Ctx(world, state, acc)
+        if stream in ("account_balance", "accounts"):  # one record per account
+            count += 1
+            if keys:
+                out.append({pk[0]: acc.sid})
+            continue
+        for coll in cat.walk(stream, ctx):
+            for i in range(len(coll)):
+                a = coll.attrs(i)
+                if floor is not None and a[RETENTION_ATTR[stream]] < floor:
+                    continue
+                key = tuple(a[f] for f in attr_for)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if since_t is not None and cursor:
+                    v = a.get(cursor)
+                    if v is None:
+                        if keys:
+                            open_keys.append(dict(zip(pk, key)))
+                        continue
+                    if v < since_t:
+                        continue
+                count += 1
+                if keys:
+                    out.append(dict(zip(pk, key)))
+    result = {
+        "stream": stream,
+        "primary_key": list(pk),
+        "cursor_field": cursor,
+        "since": since,
+        "account": account,
+        "now": iso(state.now),
+        "version": state.version,
+        "count": count,
+    }
+    if keys:
+        result["keys"] = out
+    if since_t is not None:
+        result["open_count"] = len(open_keys) if keys else None
+        if keys:
+            result["open_keys"] = open_keys
+    return result

@@ -1,0 +1,302 @@
+"""The emulated Twilio world: accounts, credentials, and the (tiny) mutable state.
+
+Everything is derived from a seed.  A world has a main account and N subaccounts
+(by default one of them "suspended" and one "closed", as Twilio reports them in
+``Accounts.json``), each with its own auth token; the main account also owns a
+Standard API key (``SK...`` + secret).
+
+Records are not stored.  Per account the state is a handful of ``Timeline`` objects
+(how many records a stream has and when each was created) and ``SettleLog`` objects
+(which of the newest messages / calls are still open).  ``advance`` produces a new
+immutable ``WorldState``; request handlers take one snapshot and use it throughout.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field, asdict
+
+from .ids import SidCodec, hex32, mix64, salt_for
+from .timefmt import DAY, iso
+from .timeline import SettleLog, Timeline
+
+DEFAULT_COUNTS = {
+    # 2010 API, per account
+    "addresses": 2,
+    "applications": 2,
+    "incoming_phone_numbers": 3,
+    "outgoing_caller_ids": 2,
+    "queues": 2,
+    "usage_triggers": 2,
+    "keys": 1,  # besides the main account's API key
+    "notifications": 30,
+    "recordings": 40,
+    "conferences": 10,
+    "available_numbers_per_type": 5,
+    # v1/v2 products, per account
+    "monitor_events": 40,
+    "conversations": 6,
+    "users": 4,
+    "conversation_roles": 3,
+    "conversation_services": 1,
+    "chat_services": 2,
+    "chat_roles_per_service": 3,
+    "flows": 3,
+    "executions_per_flow": 15,
+    "verify_services": 2,
+    "verify_attempts": 40,
+    "messaging_services": 2,
+    "trunks": 1,
+    "sinks": 2,
+    "subscriptions": 2,
+    "call_summary_stride": 5,  # one Voice Insights summary per this many settled calls
+}
+
+# streams with a per-account timeline (besides messages/calls) and the window they cover
+SMALL_TIMELINES = ("notifications", "recordings", "conferences", "verify_attempts", "conversations")
+MONITOR_TIMELINES = ("alerts", "monitor_events")
+
+
+@dataclass
+class WorldConfig:
+    seed: int = 42
+    subaccounts: int = 3
+    closed: int = 1  # how many subaccounts are closed (the last ones)
+    suspended: int = 1  # how many are suspended (just before the closed ones)
+    now: int | None = None  # epoch seconds; default: current time, floored to the minute
+    history_days: int = 90
+    messages_per_account: int = 2000
+    calls_per_account: int = 1000
+    alerts_per_account: int = 200
+    open_tail: int = 6  # newest messages/calls that are still queued / ringing / in progress
+    monitor_days: float = 29.5  # alerts & monitor events are spread over this many last days
+    counts: dict = field(default_factory=dict)
+
+    def count(self, name: str) -> int:
+        return int(self.counts.get(name, DEFAULT_COUNTS[name]))
+
+
+@dataclass
+class Account:
+    idx: int
+    sid: str
+    auth_token: str
+    friendly_name: str
+    status: str  # active | suspended | closed
+    owner_sid: str  # main account sid (itself for the main account)
+    parent_sid: str | None  # None for the main account
+    date_created: int
+    date_updated: int
+    numbers: list[str]  # the account's incoming phone numbers (E.164)
+    customers: list[str]  # external numbers it talks to
+
+    @property
+    def readable(self) -> bool:
+        return self.status != "closed"
+
+    @property
+    def base(self) -> str:
+        return "/2010-04-01/Accounts/" + self.sid
+
+
+@dataclass
+class ApiKey:
+    sid: str
+    secret: str
+    account_sid: str
+    friendly_name: str
+    date_created: int
+
+
+class AccountState:
+    """Per-account mutable facts, replaced (never modified) by advance."""
+
+    __slots__ = ("timelines", "settles")
+
+    def __init__(self, timelines: dict[str, Timeline], settles: dict[str, SettleLog]):
+        self.timelines = timelines
+        self.settles = settles
+
+
+class WorldState:
+    __slots__ = ("version", "now", "now0", "accounts", "advances")
+
+    def __init__(self, version: int, now: int, now0: int, accounts: dict[str, AccountState], advances: int):
+        self.version = version
+        self.now = now
+        self.now0 = now0  # "now" when the world was created
+        self.accounts = accounts
+        self.advances = advances
+
+
+def _phone(h: int, area: str) -> str:
+    return "+1%s%07d" % (area, 5550000 + h % 10000 if area == "415" else h % 10_000_000)
+
+
+class World:
+    def __init__(self, config: WorldConfig | None = None):
+        self.config = cfg = config or WorldConfig()
+        now = cfg.now if cfg.now is not None else int(time.time()) // 60 * 60
+        self.history_start = now - cfg.history_days * DAY
+        self._codecs: dict[tuple, SidCodec] = {}
+        self._lock = threading.Lock()
+        self.accounts: list[Account] = []
+        self.by_sid: dict[str, Account] = {}
+        n_total = 1 + cfg.subaccounts
+        for idx in range(n_total):
+            self._add_account(idx, n_total, now)
+        main = self.accounts[0]
+        self.api_key = ApiKey(
+            sid=self.codec("SK", "apikey", 0).sid(0),
+            secret=hex32(cfg.seed, "apikey-secret"),
+            account_sid=main.sid,
+            friendly_name="emulator standard key",
+            date_created=main.date_created + DAY,
+        )
+        self.api_keys = {self.api_key.sid: self.api_key}
+        self.state = WorldState(1, now, now, {a.sid: self._initial_state(a, now) for a in self.accounts if a.readable}, 0)
+
+    # ------------------------------------------------------------------ identity
+    def codec(self, prefix: str, stream: str, *labels) -> SidCodec:
+        key = (prefix, stream, labels)
+        c = self._codecs.get(key)
+        if c is None:
+            c = self._codecs[key] = SidCodec(prefix, self.config.seed, stream, *labels)
+        return c
+
+    def _add_account(self, idx: int, n_total: int, now: int) -> None:
+        cfg = self.config
+        sid = self.codec("AC", "account").sid(idx)
+        if idx == 0:
+            status, name = "active", "Emulator Main Account"
+        else:
+            from_end = n_total - idx  # 1 = last subaccount
+            if from_end <= cfg.closed:
+                status = "closed"
+            elif from_end <= cfg.closed + cfg.suspended:
+                status = "suspended"
+            else:
+                status = "active"
+            name = f"Emulator Subaccount {idx}"
+        created = self.history_start - (60 - idx) * DAY - idx * 3600
+        h = salt_for(cfg.seed, "numbers", idx)
+        numbers = [_phone(mix64(h + k) + idx * 10 + k, "415") for k in range(self.config.count("incoming_phone_numbers"))]
+        numbers = list(dict.fromkeys(numbers))
+        customers = [_phone(mix64(h ^ (k + 1000)), ("212", "646", "305", "312", "206", "512")[k % 6]) for k in range(40)]
+        acc = Account(
+            idx=idx,
+            sid=sid,
+            auth_token=hex32(cfg.seed, "auth-token", idx),
+            friendly_name=name,
+            status=status,
+            owner_sid=self.accounts[0].sid if idx else sid,
+            parent_sid=self.accounts[0].sid if idx else None,
+            date_created=created,
+            date_updated=min(now, created + 2 * DAY if status == "active" else now - 5 * DAY),
+            numbers=numbers,
+            customers=customers,
+        )
+        self.accounts.append(acc)
+        self.by_sid[sid] = acc
+
+    @property
+    def main(self) -> Account:
+        return self.accounts[0]
+
+    def subaccounts_of(self, acc: Account) -> list[Account]:
+        return [a for a in self.accounts if a.parent_sid == acc.sid]
+
+    # ------------------------------------------------------------------ state
+    def _salt(self, acc: Account, stream: str) -> int:
+        return salt_for(self.config.seed, "timeline", stream, acc.idx)
+
+    def _initial_state(self, acc: Account, now: int) -> AccountState:
+        cfg = self.config
+        start = self.history_start
+        tl = {
+            "messages": Timeline.spread(cfg.messages_per_account, start, now, self._salt(acc, "messages")),
+            "calls": Timeline.spread(cfg.calls_per_account, start, now, self._salt(acc, "calls")),
+        }
+        mon_start = now - int(cfg.monitor_days * DAY)
+        tl["alerts"] = Timeline.spread(cfg.alerts_per_account, mon_start, now, self._salt(acc, "alerts"))
+        tl["monitor_events"] = Timeline.spread(cfg.count("monitor_events"), mon_start, now, self._salt(acc, "monitor_events"))
+        for name in SMALL_TIMELINES:
+            tl[name] = Timeline.spread(cfg.count(name), start, now - 600, self._salt(acc, name))
+        for f in range(cfg.count("flows")):
+            key = f"executions:{f}"
+            tl[key] = Timeline.spread(cfg.count("executions_per_flow"), start + DAY, now - 60, self._salt(acc, key))
+        settles = {
+            "messages": SettleLog.initial(tl["messages"].n, cfg.open_tail, now),
+            "calls": SettleLog.initial(tl["calls"].n, cfg.open_tail, now),
+        }
+        return AccountState(tl, settles)
+
+    def advance(self, minutes: float, new_per_account: int = 0, new_small: int | None = None) -> WorldState:
+        """Move "now" forward; append records; complete the records that were open.
+
+        Messages and calls get ``new_per_account`` new records created in
+        (old now, new now]; alerts get a tenth of that, the other dated streams
+        ``new_small`` (default: a fiftieth, at least one when anything is added).
+        Messages that were queued/accepted become delivered (``date_sent`` after the
+        old now), ringing / in-progress calls complete (``end_time`` after the old
+        now, price filled in); the newest ``open_tail`` new records are open.
+        """
+        with self._lock:
+            old = self.state
+            t_prev = old.now
+            t_now = t_prev + max(0, int(minutes * 60))
+            k = max(0, int(new_per_account))
+            k_alerts = max(1, k // 10) if k else 0
+            k_small = (max(1, k // 50) if k else 0) if new_small is None else int(new_small)
+            lo = min(t_prev + 1, t_now)
+            accounts = {}
+            for sid, st in old.accounts.items():
+                tl = dict(st.timelines)
+                settles = dict(st.settles)
+                for name in ("messages", "calls"):
+                    n_old = tl[name].n
+                    tl[name] = tl[name].appended(k, lo, t_now)
+                    settles[name] = settles[name].advanced(n_old, tl[name].n, self.config.open_tail, t_prev, t_now)
+                for name in MONITOR_TIMELINES:
+                    tl[name] = tl[name].appended(k_alerts if name == "alerts" else k_small, lo, t_now)
+                for name in SMALL_TIMELINES + ("executions:0",):
+                    if name in tl:
+                        tl[name] = tl[name].appended(k_small, lo, max(lo, t_now - 60))
+                accounts[sid] = AccountState(tl, settles)
+            self.state = WorldState(old.version + 1, t_now, old.now0, accounts, old.advances + 1)
+            return self.state
+
+    # ------------------------------------------------------------------ reporting
+    @staticmethod
+    def _describe_account(a: Account, st: AccountState | None) -> dict:
+        return {
+            "sid": a.sid,
+            "auth_token": a.auth_token,
+            "friendly_name": a.friendly_name,
+            "status": a.status,
+            "parent_sid": a.parent_sid,
+            "is_main": a.idx == 0,
+            "phone_numbers": a.numbers,
+            # records per dated stream ("executions:F" = executions of flow F)
+            "counts": {name: tl.n for name, tl in st.timelines.items()} if st else {},
+            # newest records still open (queued messages, unfinished calls)
+            "open": {name: st.timelines[name].n - log.settled_upto for name, log in st.settles.items()} if st else {},
+        }
+
+    def describe(self) -> dict:
+        st = self.state
+        return {
+            "seed": self.config.seed,
+            "now": iso(st.now),
+            "now_epoch": st.now,
+            "created_now": iso(st.now0),
+            "history_start": iso(self.history_start),
+            "version": st.version,
+            "advances": st.advances,
+            "main_account_sid": self.main.sid,
+            "accounts": [self._describe_account(a, st.accounts.get(a.sid)) for a in self.accounts],
+            "api_key": {"sid": self.api_key.sid, "secret": self.api_key.secret, "account_sid": self.api_key.account_sid},
+            "closed_account_sids": [a.sid for a in self.accounts if a.status == "closed"],
+            "readable_account_sids": [a.sid for a in self.accounts if a.readable],
+            "config": asdict(self.config),
+        }

@@ -1,0 +1,709 @@
+"""Tests of the local Twilio emulator (integration_tests/emulator).
+
+Run: /tmp/venv/bin/python -m pytest integration_tests/test_emulator.py -q
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from email.utils import parsedate_to_datetime
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from integration_tests.emulator import Emulator
+from integration_tests.emulator.catalog import STREAM_KEYS
+from integration_tests.emulator.client import EmulatorClient
+from integration_tests.emulator.timefmt import iso, parse_when
+
+NOW = "2024-06-01T12:00:00Z"
+NOW_T = parse_when(NOW)[0]
+SHAPES = Path("/work/shared/twilio-api/item_shapes.json")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def t2010(s: str | None) -> int | None:
+    return None if s is None else int(parsedate_to_datetime(s).timestamp())
+
+
+def tiso(s: str | None) -> int | None:
+    return None if s is None else parse_when(s)[0]
+
+
+def client(emu: Emulator, account_sid: str | None = None, password: str | None = None) -> EmulatorClient:
+    sid, tok = emu.main_credentials
+    return EmulatorClient(emu.url, account_sid or sid, password or tok)
+
+
+def acc_path(acc: str) -> str:
+    return f"/2010-04-01/Accounts/{acc}"
+
+
+def readable_accounts(emu: Emulator) -> list[str]:
+    return emu.world["readable_account_sids"]
+
+
+# What a connector does per stream: (product, path template, list key, parent stream, parent -> path vars)
+TOP = {
+    "addresses": ("api", "{A}/Addresses.json", "addresses"),
+    "applications": ("api", "{A}/Applications.json", "applications"),
+    "calls": ("api", "{A}/Calls.json", "calls"),
+    "conferences": ("api", "{A}/Conferences.json", "conferences"),
+    "incoming_phone_numbers": ("api", "{A}/IncomingPhoneNumbers.json", "incoming_phone_numbers"),
+    "keys": ("api", "{A}/Keys.json", "keys"),
+    "messages": ("api", "{A}/Messages.json", "messages"),
+    "notifications": ("api", "{A}/Notifications.json", "notifications"),
+    "outgoing_caller_ids": ("api", "{A}/OutgoingCallerIds.json", "outgoing_caller_ids"),
+    "queues": ("api", "{A}/Queues.json", "queues"),
+    "recordings": ("api", "{A}/Recordings.json", "recordings"),
+    "transcriptions": ("api", "{A}/Transcriptions.json", "transcriptions"),
+    "usage_records": ("api", "{A}/Usage/Records/Daily.json", "usage_records"),
+    "usage_triggers": ("api", "{A}/Usage/Triggers.json", "usage_triggers"),
+    "alerts": ("monitor", "/v1/Alerts", "alerts"),
+    "monitor_events": ("monitor", "/v1/Events", "events"),
+    "conversations": ("conversations", "/v1/Conversations", "conversations"),
+    "users": ("conversations", "/v1/Users", "users"),
+    "conversation_services": ("conversations", "/v1/Services", "services"),
+    "conversation_roles": ("conversations", "/v1/Roles", "roles"),
+    "services": ("chat", "/v2/Services", "services"),
+    "flows": ("studio", "/v2/Flows", "flows"),
+    "verify_services": ("verify", "/v2/Services", "services"),
+    "verify_attempts": ("verify", "/v2/Attempts", "attempts"),
+    "messaging_services": ("messaging", "/v1/Services", "services"),
+    "trunks": ("trunking", "/v1/Trunks", "trunks"),
+    "event_types": ("events", "/v1/Types", "types"),
+    "sinks": ("events", "/v1/Sinks", "sinks"),
+    "subscriptions": ("events", "/v1/Subscriptions", "subscriptions"),
+    "call_summaries": ("insights", "/v1/Voice/Summaries?StartTime=3650d", "call_summaries"),
+    "pricing_messaging_countries": ("pricing", "/v1/Messaging/Countries", "countries"),
+    "pricing_voice_countries": ("pricing", "/v2/Voice/Countries", "countries"),
+}
+SUB = {
+    "dependent_phone_numbers": ("addresses", "api", "{A}/Addresses/{sid}/DependentPhoneNumbers.json", "dependent_phone_numbers"),
+    "conference_participants": ("conferences", "api", "{A}/Conferences/{sid}/Participants.json", "participants"),
+    "message_media": ("messages", "api", "{A}/Messages/{sid}/Media.json", "media_list"),
+    "conversation_messages": ("conversations", "conversations", "/v1/Conversations/{sid}/Messages", "messages"),
+    "conversation_participants": ("conversations", "conversations", "/v1/Conversations/{sid}/Participants", "participants"),
+    "user_conversations": ("users", "conversations", "/v1/Users/{sid}/Conversations", "conversations"),
+    "roles": ("services", "chat", "/v2/Services/{sid}/Roles", "roles"),
+    "executions": ("flows", "studio", "/v2/Flows/{sid}/Executions", "executions"),
+}
+GLOBAL = {"event_types", "pricing_messaging_countries", "pricing_voice_countries"}
+
+
+def sync(emu: Emulator, stream: str) -> list[dict]:
+    """Read a stream the way a connector must: every readable account, every parent."""
+    sid, tok = emu.main_credentials
+    main = client(emu)
+    out: list[dict] = []
+    if stream == "accounts":
+        return main.walk("api", "/2010-04-01/Accounts.json", "accounts")
+    accounts = readable_accounts(emu)[:1] if stream in GLOBAL else readable_accounts(emu)
+    for acc in accounts:
+        c = main if acc == sid else EmulatorClient(emu.url, acc, tok)  # subaccount sid + parent token
+        A = acc_path(acc)
+        if stream == "account_balance":
+            status, body = c.get(f"/api{A}/Balance.json")
+            assert status == 200
+            out.append(body)
+        elif stream == "available_phone_number_countries":
+            status, body = c.get(f"/api{A}/AvailablePhoneNumbers.json")
+            assert status == 200 and set(body) == {"countries", "uri"}
+            out += [dict(x, account_sid=acc) for x in body["countries"]]
+        elif stream.startswith("available_phone_numbers_"):
+            kind = stream[len("available_phone_numbers_"):]
+            _, body = c.get(f"/api{A}/AvailablePhoneNumbers.json")
+            for country in body["countries"]:
+                uri = country["subresource_uris"].get(kind)
+                if uri:
+                    status, nums = c.get("/api" + uri)
+                    assert status == 200
+                    out += [dict(x, account_sid=acc) for x in nums["available_phone_numbers"]]
+        elif stream in TOP:
+            product, path, key = TOP[stream]
+            out += c.walk(product, path.format(A=A), key)
+        elif stream in SUB:
+            parent, product, path, key = SUB[stream]
+            pproduct, ppath, pkey = TOP[parent]
+            for p in c.walk(pproduct, ppath.format(A=A), pkey):
+                if stream == "message_media" and p["num_media"] == "0":
+                    continue
+                out += c.walk(product, path.format(A=A, sid=p["sid"]), key)
+        elif stream == "step":
+            for f in c.walk("studio", "/v2/Flows", "flows"):
+                for e in c.walk("studio", f"/v2/Flows/{f['sid']}/Executions", "executions"):
+                    out += c.walk("studio", f"/v2/Flows/{f['sid']}/Executions/{e['sid']}/Steps", "steps")
+        else:
+            raise AssertionError(stream)
+    return out
+
+
+def keys_of(stream: str, items: list[dict]) -> list[tuple]:
+    pk = STREAM_KEYS[stream][0]
+    return [tuple(it[f] for f in pk) for it in items]
+
+
+@pytest.fixture(scope="module")
+def emu():
+    with Emulator(seed=42, accounts=3, messages_per_account=600, calls_per_account=300, alerts_per_account=150,
+                  now=NOW, history_days=90) as e:
+        yield e
+
+
+@pytest.fixture()
+def fresh():
+    """An emulator the test may reconfigure or advance."""
+    with Emulator(seed=7, accounts=2, closed=0, suspended=0, messages_per_account=300, calls_per_account=200,
+                  now=NOW, history_days=30) as e:
+        yield e
+
+
+# ----------------------------------------------------------------------------- world & truth
+
+
+def test_world_description(emu):
+    w = emu.world
+    assert w["now"] == NOW
+    statuses = [a["status"] for a in w["accounts"]]
+    assert statuses == ["active", "active", "suspended", "closed"]
+    for a in w["accounts"]:
+        assert a["sid"].startswith("AC") and len(a["sid"]) == 34
+        assert len(a["auth_token"]) == 32
+    assert w["api_key"]["sid"].startswith("SK")
+    assert w["closed_account_sids"] == [w["accounts"][3]["sid"]]
+
+
+@pytest.mark.parametrize("stream", sorted(STREAM_KEYS))
+def test_truth_matches_full_walk(emu, stream):
+    items = sync(emu, stream)
+    got = keys_of(stream, items)
+    assert len(got) == len(set(got)) or stream in GLOBAL, "duplicate primary keys within one sync"
+    truth = emu.truth(stream)
+    want = [tuple(k[f] for f in truth["primary_key"]) for k in truth["keys"]]
+    assert truth["count"] == len(want)
+    assert set(got) == set(want)
+    assert len(want) > 0, f"stream {stream} is empty in the world"
+
+
+def test_truth_since_and_account(emu):
+    total = emu.truth("messages", keys=False)["count"]
+    per_account = [emu.truth("messages", account=a, keys=False)["count"] for a in readable_accounts(emu)]
+    assert sum(per_account) == total == 1800
+    since = "2024-05-25T00:00:00Z"
+    t = emu.truth("messages", since=since)
+    got = set()
+    for acc in readable_accounts(emu):
+        c = client(emu, acc)
+        got |= {m["sid"] for m in c.walk("api", f"{acc_path(acc)}/Messages.json?DateSent%3E={since}", "messages")}
+    assert got == {k["sid"] for k in t["keys"]} and t["count"] == len(got)
+    assert t["open_count"] == len(t["open_keys"]) > 0 and not got & {k["sid"] for k in t["open_keys"]}
+    assert emu.truth("accounts", account=readable_accounts(emu)[1])["keys"] == [{"sid": readable_accounts(emu)[1]}]
+
+
+def test_every_record_is_dated_no_later_than_now(emu):
+    for stream in ("messages", "calls", "recordings", "conferences", "notifications", "transcriptions", "usage_records"):
+        for it in sync(emu, stream):
+            for f in ("date_created", "date_updated", "date_sent", "start_time", "end_time", "message_date"):
+                if it.get(f):
+                    assert t2010(it[f]) <= NOW_T, (stream, f, it[f])
+                    assert it[f].endswith(" +0000")
+    for stream in ("alerts", "monitor_events", "conversations", "verify_attempts", "executions", "call_summaries",
+                   "conversation_messages"):
+        for it in sync(emu, stream):
+            for f in ("date_created", "date_updated", "date_generated", "event_date", "start_time", "end_time"):
+                if it.get(f):
+                    assert it[f].endswith("Z") and tiso(it[f]) <= NOW_T, (stream, f, it[f])
+
+
+@pytest.mark.skipif(not SHAPES.exists(), reason="reference shapes not available")
+def test_items_carry_every_field_twilio_returns(emu):
+    shapes = json.loads(SHAPES.read_text())
+    mapping = {
+        "accounts": "accounts", "addresses": "addresses", "applications": "applications", "calls": "calls",
+        "conferences": "conferences", "conference_participants": "conference_participants",
+        "dependent_phone_numbers": "dependent_phone_numbers", "incoming_phone_numbers": "incoming_phone_numbers",
+        "keys": "keys", "messages": "messages", "message_media": "message_media", "notifications": "notifications",
+        "outgoing_caller_ids": "outgoing_caller_ids", "queues": "queues", "recordings": "recordings",
+        "transcriptions": "transcriptions", "usage_records": "usage_records_daily", "usage_triggers": "usage_triggers",
+        "alerts": "alerts", "monitor_events": "monitor_events", "conversations": "conversations",
+        "conversation_messages": "conversation_messages", "conversation_participants": "conversation_participants",
+        "users": "conversation_users", "user_conversations": "conversation_user_conversations",
+        "conversation_services": "conversation_services", "conversation_roles": "conversation_roles",
+        "flows": "studio_v2_flows", "executions": "studio_v2_executions", "step": "studio_v2_execution_steps",
+        "verify_services": "verify_services", "verify_attempts": "verify_attempts", "trunks": "trunks",
+        "event_types": "events_types", "sinks": "events_sinks", "subscriptions": "events_subscriptions",
+        "available_phone_number_countries": "available_phone_number_countries",
+        "available_phone_numbers_local": "available_phone_numbers_local",
+    }
+    for stream, shape in mapping.items():
+        items = sync(emu, stream)
+        want = set(shapes[shape])
+        for it in items[:50]:
+            missing = want - set(it)
+            assert not missing, (stream, sorted(missing))
+    msg = sync(emu, "messages")[5]
+    assert isinstance(msg["num_media"], str) and isinstance(msg["num_segments"], str)
+    assert msg["price"] is None or msg["price"].startswith("-0.0")
+    call = next(c for c in sync(emu, "calls") if c["status"] == "completed")
+    assert isinstance(call["duration"], str) and call["price"].startswith("-")
+    usage = sync(emu, "usage_records")[0]
+    assert len(usage["start_date"]) == 10 and usage["start_date"] == usage["end_date"]
+
+
+def test_world_is_deterministic(emu):
+    with Emulator(seed=42, accounts=3, messages_per_account=600, calls_per_account=300, alerts_per_account=150,
+                  now=NOW, history_days=90) as again:
+        assert again.world["accounts"] == emu.world["accounts"]
+        assert again.truth("messages")["keys"] == emu.truth("messages")["keys"]
+
+
+# ----------------------------------------------------------------------------- envelopes & paging
+
+
+def test_2010_envelope_and_links(emu):
+    c = client(emu)
+    A = acc_path(emu.main_credentials[0])
+    status, body = c.get(f"/api{A}/Messages.json?DateSent%3E=2024-05-01&PageSize=100")
+    assert status == 200
+    assert list(body) == ["first_page_uri", "end", "previous_page_uri", "messages", "uri", "page_size", "start",
+                          "next_page_uri", "page"]
+    assert body["page"] == 0 and body["page_size"] == 100 and body["start"] == 0 and body["end"] == 99
+    assert body["first_page_uri"] == f"{A}/Messages.json?DateSent%3E=2024-05-01&PageSize=100&Page=0"
+    nxt = body["next_page_uri"]
+    assert nxt.startswith(f"{A}/Messages.json?DateSent%3E=2024-05-01&PageSize=100&Page=1&PageToken=PA")
+    status, page2 = c.get("/api" + nxt)
+    assert page2["start"] == 100 and page2["page"] == 1
+    assert page2["previous_page_uri"] is not None
+    status, back = c.get("/api" + page2["previous_page_uri"])
+    assert [m["sid"] for m in back["messages"]] == [m["sid"] for m in body["messages"]]
+
+
+def test_v1_envelope_absolute_links(emu):
+    c = client(emu)
+    status, body = c.get("/monitor/v1/Alerts?PageSize=20")
+    meta = body["meta"]
+    assert list(meta) == ["page", "page_size", "first_page_url", "previous_page_url", "url", "next_page_url", "key"]
+    assert meta["key"] == "alerts" and meta["page_size"] == 20
+    assert meta["next_page_url"].startswith(emu.url + "/monitor/v1/Alerts?PageSize=20&Page=1&PageToken=PT")
+    assert meta["first_page_url"] == emu.url + "/monitor/v1/Alerts?PageSize=20&Page=0"
+
+
+@pytest.mark.parametrize("page_size", [1, 37, 1000])
+def test_paging_with_tokens_visits_every_record_once(emu, page_size):
+    c = client(emu)
+    A = acc_path(emu.main_credentials[0])
+    sids = [m["sid"] for m in c.walk("api", f"{A}/Messages.json", "messages", page_size)]
+    assert len(sids) == len(set(sids)) == 600
+    dates = [t2010(m["date_created"]) for m in c.walk("api", f"{A}/Messages.json", "messages", page_size)]
+    assert dates == sorted(dates, reverse=True), "messages are newest first"
+
+
+def test_page_size_limits_and_tokens(emu):
+    c = client(emu)
+    A = acc_path(emu.main_credentials[0])
+    status, body = c.get(f"/api{A}/Calls.json?PageSize=1001")
+    assert status == 400 and body["code"] == 20001
+    status, body = c.get(f"/api{A}/Calls.json?PageSize=0")
+    assert status == 400
+    status, body = c.get(f"/api{A}/Calls.json?Page=3&PageSize=10")
+    assert status == 400 and "PageToken" in body["message"]
+    status, body = c.get(f"/api{A}/Calls.json?PageSize=10&Page=1&PageToken=PAnotatoken")
+    assert status == 400
+    status, body = c.get("/conversations/v1/Users?PageSize=1000")
+    assert status == 200 and body["meta"]["page_size"] == 50  # Twilio's declared maximum for Users
+    status, body = c.get(f"/api{A}/Calls.json")
+    assert body["page_size"] == 50 and len(body["calls"]) == 50
+
+
+def test_unknown_paths_are_twilio_404s(emu):
+    c = client(emu)
+    for path in ("/api/2010-04-01/Nope.json", "/nohost/v1/Things", f"/api{acc_path(emu.main_credentials[0])}/Messages/SMdeadbeef/Media.json",
+                 f"/api{acc_path(emu.main_credentials[0])}/Messages/SM{'0' * 32}/Media.json", "/pricing/v1/Messaging/Countries/ZZ"):
+        status, body = c.get(path)
+        assert status == 404 and body["code"] == 20404 and body["status"] == 404 and "more_info" in body, path
+
+
+def test_single_objects(emu):
+    c = client(emu)
+    sid = emu.main_credentials[0]
+    status, bal = c.get(f"/api{acc_path(sid)}/Balance.json")
+    assert status == 200 and set(bal) == {"account_sid", "balance", "currency"} and bal["account_sid"] == sid
+    status, us = c.get("/pricing/v1/Messaging/Countries/US")
+    assert status == 200 and us["outbound_sms_prices"] and us["inbound_sms_prices"]
+    status, us = c.get("/pricing/v2/Voice/Countries/US")
+    assert status == 200 and us["outbound_prefix_prices"] and us["inbound_call_prices"]
+    status, acc = c.get(f"/api{acc_path(sid)}.json")
+    assert status == 200 and acc["sid"] == sid
+
+
+def test_media_matches_num_media(emu):
+    c = client(emu)
+    A = acc_path(emu.main_credentials[0])
+    msgs = c.walk("api", f"{A}/Messages.json", "messages")
+    with_media = [m for m in msgs if m["num_media"] != "0"]
+    assert with_media and len(with_media) < len(msgs)
+    for m in with_media[:10] + [m for m in msgs if m["num_media"] == "0"][:3]:
+        media = c.walk("api", f"{A}/Messages/{m['sid']}/Media.json", "media_list")
+        assert len(media) == int(m["num_media"])
+        assert all(x["parent_sid"] == m["sid"] and x["date_created"] == m["date_created"] for x in media)
+
+
+def test_world_has_open_and_varied_records(emu):
+    msgs = sync(emu, "messages")
+    open_msgs = [m for m in msgs if m["date_sent"] is None]
+    assert open_msgs and {m["status"] for m in open_msgs} <= {"queued", "accepted"}
+    assert {"delivered", "failed", "received"} <= {m["status"] for m in msgs}
+    calls = sync(emu, "calls")
+    statuses = {c["status"] for c in calls}
+    assert {"queued", "ringing", "in-progress", "completed", "busy", "no-answer", "failed", "canceled"} <= statuses
+    for c in calls:
+        if c["status"] in ("queued", "ringing"):
+            assert c["start_time"] is None and c["end_time"] is None
+        if c["status"] == "in-progress":
+            assert c["start_time"] is not None and c["end_time"] is None and c["duration"] is None
+    scores = {s["annotation"]["call_score"] for s in sync(emu, "call_summaries") if s["annotation"]}
+    assert scores == {1, 2, 3, 4, 5}
+    parts = sync(emu, "conference_participants")
+    assert parts and all("sid" not in p for p in parts)
+    assert all("account_sid" not in k for k in sync(emu, "keys"))
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+def _messages(emu, query: str) -> list[dict]:
+    return client(emu).walk("api", f"{acc_path(emu.main_credentials[0])}/Messages.json?{query}", "messages", 200)
+
+
+def test_date_sent_filters(emu):
+    everything = _messages(emu, "")
+    lo, hi = parse_when("2024-05-10")[0], parse_when("2024-05-20T06:30:00Z")[0]
+
+    def expect(pred):
+        return sorted(m["sid"] for m in everything if m["date_sent"] and pred(t2010(m["date_sent"])))
+
+    got = _messages(emu, "DateSent%3E=2024-05-10&DateSent%3C=2024-05-20T06:30:00Z")
+    assert sorted(m["sid"] for m in got) == expect(lambda t: lo <= t <= hi)
+    # date-only upper bound includes the whole day; raw (unencoded) operators work too
+    got = _messages(emu, "DateSent<=2024-05-20")
+    assert sorted(m["sid"] for m in got) == expect(lambda t: t < parse_when("2024-05-21")[0])
+    got = _messages(emu, "DateSent=2024-05-20")
+    day = parse_when("2024-05-20")[0]
+    assert sorted(m["sid"] for m in got) == expect(lambda t: day <= t < day + 86400)
+    # null date_sent never matches a range
+    assert all(m["date_sent"] for m in _messages(emu, "DateSent%3E=2024-01-01"))
+
+
+def test_to_from_filters(emu):
+    everything = _messages(emu, "")
+    to = everything[10]["to"]
+    got = _messages(emu, "To=" + to.replace("+", "%2B"))
+    assert got and sorted(m["sid"] for m in got) == sorted(m["sid"] for m in everything if m["to"] == to)
+
+
+def test_calls_filters(emu):
+    c = client(emu)
+    A = acc_path(emu.main_credentials[0])
+    everything = c.walk("api", f"{A}/Calls.json", "calls")
+    since = parse_when("2024-05-25T00:00:00Z")[0]
+    got = c.walk("api", f"{A}/Calls.json?EndTime%3E=2024-05-25T00:00:00Z", "calls")
+    assert sorted(x["sid"] for x in got) == sorted(x["sid"] for x in everything if x["end_time"] and t2010(x["end_time"]) >= since)
+    for status in ("queued", "ringing", "in-progress", "busy"):
+        got = c.walk("api", f"{A}/Calls.json?Status={status}", "calls")
+        assert sorted(x["sid"] for x in got) == sorted(x["sid"] for x in everything if x["status"] == status)
+    got = c.walk("api", f"{A}/Calls.json?StartTime%3E=2024-05-30", "calls")
+    assert sorted(x["sid"] for x in got) == sorted(
+        x["sid"] for x in everything if x["start_time"] and t2010(x["start_time"]) >= parse_when("2024-05-30")[0])
+
+
+def test_other_2010_filters(emu):
+    c = client(emu)
+    A = acc_path(emu.main_credentials[0])
+    confs = c.walk("api", f"{A}/Conferences.json", "conferences")
+    got = c.walk("api", f"{A}/Conferences.json?DateCreated%3E=2024-04-15", "conferences")
+    assert sorted(x["sid"] for x in got) == sorted(x["sid"] for x in confs if t2010(x["date_created"]) >= parse_when("2024-04-15")[0])
+    notes = c.walk("api", f"{A}/Notifications.json", "notifications")
+    got = c.walk("api", f"{A}/Notifications.json?Log=0", "notifications")
+    assert got and sorted(x["sid"] for x in got) == sorted(x["sid"] for x in notes if x["log"] == "0")
+    got = c.walk("api", f"{A}/Notifications.json?MessageDate%3E=2024-05-01&MessageDate%3C=2024-05-15", "notifications")
+    assert sorted(x["sid"] for x in got) == sorted(
+        x["sid"] for x in notes if "2024-05-01" <= datetime.utcfromtimestamp(t2010(x["message_date"])).strftime("%Y-%m-%d") <= "2024-05-15")
+    usage = c.walk("api", f"{A}/Usage/Records/Daily.json?StartDate=2024-05-01&EndDate=2024-05-03", "usage_records")
+    assert {u["start_date"] for u in usage} == {"2024-05-01", "2024-05-02", "2024-05-03"} and len(usage) == 3 * 8
+    usage = c.walk("api", f"{A}/Usage/Records/Daily.json?Category=sms&StartDate=-7days", "usage_records")
+    assert {u["category"] for u in usage} == {"sms"} and len(usage) == 8
+    recs = c.walk("api", f"{A}/Recordings.json", "recordings")
+    got = c.walk("api", f"{A}/Recordings.json?DateCreated%3E=2024-05-01T00:00:00Z", "recordings")
+    assert sorted(x["sid"] for x in got) == sorted(x["sid"] for x in recs if t2010(x["date_created"]) >= parse_when("2024-05-01")[0])
+
+
+def test_v1_filters(emu):
+    c = client(emu)
+    alerts = c.walk("monitor", "/v1/Alerts", "alerts")
+    start = iso(NOW_T - 7 * 86400)
+    got = c.walk("monitor", f"/v1/Alerts?StartDate={start}&LogLevel=error", "alerts")
+    assert sorted(a["sid"] for a in got) == sorted(
+        a["sid"] for a in alerts if tiso(a["date_generated"]) >= NOW_T - 7 * 86400 and a["log_level"] == "error")
+    flows = c.walk("studio", "/v2/Flows", "flows")
+    execs = c.walk("studio", f"/v2/Flows/{flows[0]['sid']}/Executions", "executions")
+    mid = tiso(execs[len(execs) // 2]["date_created"])
+    got = c.walk("studio", f"/v2/Flows/{flows[0]['sid']}/Executions?DateCreatedFrom={iso(mid)}", "executions")
+    assert sorted(x["sid"] for x in got) == sorted(x["sid"] for x in execs if tiso(x["date_created"]) >= mid)
+    attempts = c.walk("verify", "/v2/Attempts", "attempts")
+    mid = tiso(attempts[len(attempts) // 2]["date_created"])
+    got = c.walk("verify", f"/v2/Attempts?DateCreatedAfter={iso(mid)}&DateCreatedBefore={iso(NOW_T)}", "attempts")
+    assert sorted(x["sid"] for x in got) == sorted(x["sid"] for x in attempts if tiso(x["date_created"]) >= mid)
+    # Voice Insights: without StartTime only the last 4 hours; with one, the requested window
+    recent = c.walk("insights", "/v1/Voice/Summaries", "call_summaries")
+    assert all(tiso(s["start_time"]) >= NOW_T - 4 * 3600 for s in recent)
+    week = c.walk("insights", "/v1/Voice/Summaries?StartTime=7d", "call_summaries")
+    iso_week = c.walk("insights", f"/v1/Voice/Summaries?StartTime={iso(NOW_T - 7 * 86400)}", "call_summaries")
+    assert week == iso_week and len(week) > len(recent)
+    convs = c.walk("conversations", "/v1/Conversations", "conversations")
+    day = convs[2]["date_created"][:10]
+    got = c.walk("conversations", f"/v1/Conversations?StartDate={day}", "conversations", 100)
+    assert [x["sid"] for x in got] == [x["sid"] for x in reversed(convs) if x["date_created"][:10] >= day]
+
+
+def test_retention_rules(emu):
+    c = client(emu)
+    A = acc_path(emu.main_credentials[0])
+    status, body = c.get(f"/api{A}/Messages.json?DateSent%3E=2023-01-01")
+    assert status == 400 and body["code"] == 20004
+    status, body = c.get(f"/api{A}/Messages.json?DateSent%3E=2023-06-01")  # 366 days back: fine
+    assert status == 200
+    status, body = c.get(f"/monitor/v1/Alerts?StartDate={iso(NOW_T - 31 * 86400)}")
+    assert status == 400 and body["code"] == 20001
+    status, body = c.get(f"/monitor/v1/Events?StartDate={iso(NOW_T - 40 * 86400)}")
+    assert status == 400
+
+
+def test_alerts_window_limit_forces_splitting():
+    with Emulator(seed=3, accounts=0, closed=0, suspended=0, messages_per_account=10, calls_per_account=10,
+                  alerts_per_account=12000, now=NOW) as e:
+        c = client(e)
+        status, body = c.get("/monitor/v1/Alerts?PageSize=1000")
+        assert status == 400 and "10000" in body["message"]
+        total = []
+        for k in range(3):  # three 10-day windows
+            lo, hi = iso(NOW_T - (30 - 10 * k) * 86400), iso(NOW_T - (20 - 10 * k) * 86400 - 1)
+            total += c.walk("monitor", f"/v1/Alerts?StartDate={lo}&EndDate={hi}", "alerts")
+        sids = [a["sid"] for a in total]
+        assert len(sids) == len(set(sids)) == e.truth("alerts")["count"] == 12000
+
+
+# ----------------------------------------------------------------------------- auth
+
+
+def test_auth_rules(emu):
+    w = emu.world
+    main, sub, suspended, closed = w["accounts"]
+    key = w["api_key"]
+    url = emu.url
+    msgs = lambda acc: f"/api{acc_path(acc['sid'])}/Messages.json?PageSize=5"  # noqa: E731
+
+    status, body = EmulatorClient(url).get(msgs(main))
+    assert status == 401 and body["code"] == 20003
+    status, body = EmulatorClient(url, main["sid"], "wrong").get(msgs(main))
+    assert status == 401 and body["code"] == 20003
+    assert EmulatorClient(url, sub["sid"], sub["auth_token"]).get(msgs(sub))[0] == 200
+    assert EmulatorClient(url, sub["sid"], main["auth_token"]).get(msgs(sub))[0] == 200  # parent token
+    assert EmulatorClient(url, main["sid"], main["auth_token"]).get(msgs(sub))[0] == 200  # parent creds, sub path
+    assert EmulatorClient(url, sub["sid"], sub["auth_token"]).get(msgs(main))[0] == 404  # not its account
+    assert EmulatorClient(url, main["sid"], main["auth_token"]).get(msgs(closed))[0] == 404
+    assert EmulatorClient(url, closed["sid"], main["auth_token"]).get(msgs(closed))[0] == 401
+    assert EmulatorClient(url, suspended["sid"], main["auth_token"]).get(msgs(suspended))[0] == 200
+    kc = EmulatorClient(url, key["sid"], key["secret"])
+    assert kc.get(msgs(main))[0] == 200 and kc.get(msgs(sub))[0] == 200
+    status, body = kc.get("/api/2010-04-01/Accounts.json")
+    assert status == 401 and body["code"] == 20003
+    assert EmulatorClient(url, key["sid"], "nope").get(msgs(main))[0] == 401
+    # v1/v2 hosts read the account named by the username
+    status, body = EmulatorClient(url, sub["sid"], main["auth_token"]).get("/monitor/v1/Alerts?PageSize=1")
+    assert body["alerts"][0]["account_sid"] == sub["sid"]
+    status, body = kc.get("/monitor/v1/Alerts?PageSize=1")
+    assert body["alerts"][0]["account_sid"] == main["sid"]
+    # Accounts.json: the main account sees every account, a subaccount itself
+    accs = EmulatorClient(url, main["sid"], main["auth_token"]).walk("api", "/2010-04-01/Accounts.json", "accounts")
+    assert [a["sid"] for a in accs] == [a["sid"] for a in w["accounts"]]
+    accs = EmulatorClient(url, sub["sid"], sub["auth_token"]).walk("api", "/2010-04-01/Accounts.json", "accounts")
+    assert [a["sid"] for a in accs] == [sub["sid"]]
+    accs = EmulatorClient(url, main["sid"], main["auth_token"]).walk("api", "/2010-04-01/Accounts.json?Status=closed", "accounts")
+    assert [a["sid"] for a in accs] == [closed["sid"]]
+
+
+# ----------------------------------------------------------------------------- knobs
+
+
+def test_429_knob_and_stats(fresh):
+    c = client(fresh)
+    A = acc_path(fresh.main_credentials[0])
+    fresh.configure(rate_429=1.0, retry_after=2, fault_streams=["messages"])
+    status, headers, body = c.request(f"/api{A}/Messages.json")
+    assert status == 429 and json.loads(body)["code"] == 20429 and headers.get("Retry-After") == "2"
+    assert c.get(f"/api{A}/Calls.json")[0] == 200  # scoped to messages
+    fresh.configure(rate_429=0.3, retry_after=None, fault_streams=None, fault_seed=5)
+    codes = [c.get(f"/api{A}/Calls.json?PageSize=5")[0] for _ in range(200)]
+    assert 30 < codes.count(429) < 100 and set(codes) == {200, 429}
+    stats = fresh.stats()
+    assert stats["injected_429"] == stats["429s"] >= 30 and stats["by_stream"]["calls"] >= 200
+    fresh.configure(rate_429=0.0, rate_5xx=1.0)
+    status, _ = c.request(f"/api{A}/Calls.json")[:2]
+    assert status in (500, 502, 503)
+    fresh.configure(rate_5xx=0.0, drop_rate=1.0)
+    with pytest.raises(Exception):
+        status, _, body = c.request(f"/api{A}/Calls.json?PageSize=1000")
+        json.loads(body)
+    fresh.configure(drop_rate=0.0)
+    assert c.get(f"/api{A}/Calls.json")[0] == 200
+
+
+def test_concurrency_limit(fresh):
+    fresh.configure(latency_ms=300, max_concurrency=2)
+    sid, tok = fresh.main_credentials
+    A = acc_path(sid)
+
+    def one(_):
+        return EmulatorClient(fresh.url, sid, tok).get(f"/api{A}/Calls.json?PageSize=5")[0]
+
+    with ThreadPoolExecutor(6) as ex:
+        codes = list(ex.map(one, range(6)))
+    assert codes.count(429) >= 2 and codes.count(200) >= 2
+    stats = fresh.stats()
+    assert stats["concurrency_429"] >= 2 and stats["max_in_flight_per_account"][sid] <= 2
+    fresh.configure(latency_ms=0, max_concurrency=0)
+
+
+def test_forbidden_rule(fresh):
+    sid, tok = fresh.main_credentials
+    sub = fresh.world["accounts"][1]["sid"]
+    fresh.configure(forbidden=[{"stream": "recordings", "account": sub, "status": 403},
+                               {"stream": "alerts", "account": "*", "status": 404}])
+    c = client(fresh)
+    status, body = c.get(f"/api{acc_path(sub)}/Recordings.json")
+    assert status == 403 and body["code"] == 20403
+    assert c.get(f"/api{acc_path(sid)}/Recordings.json")[0] == 200
+    assert c.get("/monitor/v1/Alerts")[0] == 404
+    fresh.configure(forbidden=[])
+    assert c.get("/monitor/v1/Alerts")[0] == 200
+
+
+def test_no_auth_knob(fresh):
+    fresh.configure(auth=False)
+    status, body = EmulatorClient(fresh.url).get(f"/api{acc_path(fresh.main_credentials[0])}/Queues.json")
+    assert status == 200 and body["queues"]
+
+
+# ----------------------------------------------------------------------------- advance
+
+
+def test_advance_completes_open_records_and_appends(fresh):
+    c = client(fresh)
+    sid = fresh.main_credentials[0]
+    A = acc_path(sid)
+    before = {m["sid"]: m for m in c.walk("api", f"{A}/Messages.json", "messages")}
+    calls_before = {x["sid"]: x for x in c.walk("api", f"{A}/Calls.json", "calls")}
+    queued = [s for s, m in before.items() if m["date_sent"] is None]
+    open_calls = [s for s, x in calls_before.items() if x["end_time"] is None]
+    assert queued and open_calls
+    # start paging (oldest pages are untouched by new records at the top)
+    status, first = c.get(f"/api{A}/Messages.json?PageSize=100")
+    since = iso(NOW_T)
+    res = fresh.advance(minutes=90, new_per_account=25)
+    assert res["now"] == iso(NOW_T + 90 * 60)
+    tail = []
+    url = "/api" + first["next_page_uri"]
+    while url:
+        _, page = c.get(url)
+        tail += page["messages"]
+        url = "/api" + page["next_page_uri"] if page["next_page_uri"] else None
+    assert len(first["messages"]) + len(tail) == len(before)  # token paging is stable across appends
+    after = {m["sid"]: m for m in c.walk("api", f"{A}/Messages.json", "messages")}
+    assert len(after) == len(before) + 25
+    for s in queued:
+        m = after[s]
+        assert m["status"] in ("delivered", "sent", "undelivered", "failed") and m["date_sent"] is not None
+        assert NOW_T < t2010(m["date_sent"]) <= NOW_T + 90 * 60
+    new_open = [m for m in after.values() if m["date_sent"] is None]
+    assert new_open and all(m["sid"] not in before for m in new_open)
+    calls_after = {x["sid"]: x for x in c.walk("api", f"{A}/Calls.json", "calls")}
+    for s in open_calls:
+        x = calls_after[s]
+        assert x["status"] == "completed" or x["status"] in ("no-answer", "canceled")
+        assert x["end_time"] is not None and NOW_T < t2010(x["end_time"]) <= NOW_T + 90 * 60
+        if x["status"] == "completed":
+            assert x["price"] is not None and x["duration"] is not None
+    # an incremental read from the old "now" finds the completed records, truth agrees
+    got = c.walk("api", f"{A}/Messages.json?DateSent%3E={since}", "messages")
+    t = fresh.truth("messages", since=since)
+    mine = {k["sid"] for k in t["keys"]} & set(after)
+    assert {m["sid"] for m in got} == mine and set(queued) <= mine
+    assert {k["sid"] for k in t["open_keys"]} >= {m["sid"] for m in new_open}
+    got = c.walk("api", f"{A}/Calls.json?EndTime%3E={since}", "calls")
+    assert set(open_calls) <= {x["sid"] for x in got}
+    full = fresh.truth("calls")
+    assert full["count"] == sum(1 for _ in sync(fresh, "calls"))
+
+
+# ----------------------------------------------------------------------------- scale & speed
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def test_million_message_world_is_lazy_and_fast():
+    with Emulator(seed=11, accounts=2, closed=0, suspended=0, messages_per_account=334_000, calls_per_account=10_000,
+                  now=NOW, history_days=90, subprocess=True) as e:
+        w = e.world
+        assert sum(a["counts"]["messages"] for a in w["accounts"]) == 1_002_000
+        c = client(e)
+        A = acc_path(w["accounts"][0]["sid"])
+        # a slice deep in history, via a date filter, paged with tokens
+        t0 = time.perf_counter()
+        n = 0
+        for body in c.pages("api", f"{A}/Messages.json?DateSent%3E=2024-03-10&DateSent%3C=2024-03-14"):
+            n += len(body["messages"])
+        dt = time.perf_counter() - t0
+        assert 10_000 < n < 20_000
+        assert n / dt > 10_000, f"only {n / dt:.0f} records/s"
+        # straight unfiltered paging through 20 pages
+        pages = c.pages("api", f"{A}/Messages.json")
+        for _ in range(20):
+            assert len(next(pages)["messages"]) == 1000
+        assert _rss_mb(e.process.pid) < 300
+        t = e.truth("messages", keys=False)
+        assert t["count"] == 1_002_000
+
+
+def test_cli_prints_url_and_serves(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.Popen([sys.executable, "-m", "integration_tests.emulator", "--port", "0", "--seed", "42",
+                             "--accounts", "1", "--closed", "0", "--suspended", "0", "--messages-per-account", "50",
+                             "--calls-per-account", "20", "--latency-ms", "0"], stdout=subprocess.PIPE, text=True,
+                            cwd=str(root), env=env)
+    try:
+        line = proc.stdout.readline().strip()
+        assert line.startswith("EMULATOR_URL=http://127.0.0.1:")
+        url = line.split("=", 1)[1]
+        status, world = EmulatorClient(url).get("/__emulator/world")
+        assert status == 200 and len(world["accounts"]) == 2
+        main = world["accounts"][0]
+        status, body = EmulatorClient(url, main["sid"], main["auth_token"]).get(
+            f"/api{acc_path(main['sid'])}/Messages.json?PageSize=100")
+        assert status == 200 and len(body["messages"]) == 50
+    finally:
+        proc.terminate()
+        proc.wait(10)
