@@ -19,7 +19,8 @@ from .config import ConfigError
 
 logger = logging.getLogger("airbyte")
 
-READABLE_STATUSES = ("active",)
+# Suspended accounts still serve their history; closed ones answer 404 to every path (their data is gone).
+READABLE_STATUSES = ("active", "suspended")
 REQUEST_TIMEOUT_SECONDS = 60
 
 
@@ -62,7 +63,7 @@ class AccountDirectory:
 
     @classmethod
     def selected_accounts(cls, config: Mapping[str, Any]) -> List[Mapping[str, Any]]:
-        """The accounts a sync reads: `account_sids` if given, else all; closed and suspended ones left out."""
+        """The accounts a sync reads: `account_sids` if given, else all; closed ones left out."""
         accounts = cls.all_accounts(config)
         wanted = [sid.strip() for sid in config.get("account_sids") or []]
         if wanted:

@@ -5,6 +5,8 @@
   numeric strings to numbers) and tags it with its account.
 - AirbyteTwilioStateMigration: continues a state saved by Airbyte's Twilio source.
 - TwilioJsonDecoder: parses each page once, with orjson, for both the record extractor and the paginator.
+- TwilioErrorHandler: answers "success" for 2xx pages before the rule list (which parses the body) is consulted.
+- TwilioListExtractor: the page's list (`messages`, `calls`, ...) or, for single-object endpoints, the page itself.
 
 Components are shared across the CDK's worker threads: nothing here keeps per-read state on `self`.
 """
@@ -18,12 +20,16 @@ from dataclasses import InitVar, dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from importlib import resources
-from typing import Any, Callable, Dict, Generator, Iterable, List, Mapping, MutableMapping, Optional, Tuple
+from typing import Any, Callable, Dict, Generator, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
 import orjson
 import requests
 
 from airbyte_cdk.sources.declarative.decoders.json_decoder import JsonDecoder
+from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
+from airbyte_cdk.sources.declarative.requesters.error_handlers import DefaultErrorHandler
+from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import SUCCESS_RESOLUTION, ErrorResolution
 from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
@@ -97,6 +103,67 @@ class TwilioJsonDecoder(JsonDecoder):
                 body = {"items": body} if isinstance(body, list) else {}
             response._twilio_body = body  # type: ignore[attr-defined]
         yield body
+
+
+@dataclass
+class TwilioErrorHandler(ErrorHandler):
+    """The manifest's DefaultErrorHandler, consulted only for responses that are not 2xx.
+
+    The CDK evaluates every rule of a DefaultErrorHandler against every response and parses the body with the
+    standard json module to interpolate messages, even for the 200s that are 99.9% of a sync (6% of its CPU).
+    """
+
+    handler: DefaultErrorHandler
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        pass
+
+    @property
+    def backoff_strategies(self) -> Optional[List[Any]]:
+        return self.handler.backoff_strategies
+
+    @property
+    def max_retries(self) -> Optional[int]:
+        return self.handler.max_retries
+
+    @property
+    def max_time(self) -> Optional[int]:
+        return self.handler.max_time
+
+    def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
+        if isinstance(response_or_exception, requests.Response) and 200 <= response_or_exception.status_code < 300:
+            return SUCCESS_RESOLUTION
+        return self.handler.interpret_response(response_or_exception)
+
+    def backoff_time(self, response_or_exception: Any, attempt_count: int = 0) -> Optional[float]:
+        return self.handler.backoff_time(response_or_exception, attempt_count)
+
+
+@dataclass
+class TwilioListExtractor(RecordExtractor):
+    """The records of a page: `body[list_key]`, or the body itself when `list_key` is empty (Balance.json).
+
+    Equivalent to a DpathExtractor with `field_path: [list_key]`, whose generic path walk was a fifth of a sync's
+    CPU at 1,000 records a page. {"messages": [m1, m2], "next_page_uri": ...} -> m1, m2
+    """
+
+    parameters: InitVar[Mapping[str, Any]]
+    list_key: str = ""
+    decoder: JsonDecoder = field(default_factory=lambda: TwilioJsonDecoder())
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._list_key = self.list_key or parameters.get("list_key", "")
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        for body in self.decoder.decode(response):
+            if not self._list_key:
+                if body:
+                    yield body
+                continue
+            records = body.get(self._list_key)
+            if isinstance(records, list):
+                yield from records
 
 
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
@@ -215,12 +282,14 @@ class TwilioRecordNormalizer(RecordTransformation):
     {"date_sent": "Fri, 18 Oct 2019 17:00:00 +0000", "price": "-0.00750", "num_segments": "1"}
     -> {"date_sent": "2019-10-18T17:00:00Z", "price": -0.0075, "num_segments": 1, "account_sid": "AC..."}
 
-    `drop_fields` removes fields that must never reach a warehouse (an account's `auth_token`).
+    `drop_fields` removes fields that must never reach a warehouse (an account's `auth_token`); `copy_fields`
+    fills a missing field from another one (an account's `account_sid` is its own `sid`).
     """
 
     parameters: InitVar[Mapping[str, Any]]
     stream_name: str = ""
     drop_fields: List[str] = field(default_factory=list)
+    copy_fields: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._stream = self.stream_name or parameters.get("name", "")
@@ -236,6 +305,9 @@ class TwilioRecordNormalizer(RecordTransformation):
         _apply(self._plan, record)
         for name in self.drop_fields:
             record.pop(name, None)
+        for target, source in self.copy_fields.items():
+            if record.get(target) is None:
+                record[target] = record.get(source)
         if not record.get("account_sid") and stream_slice is not None:
             account_sid = _account_of(stream_slice.partition)
             if account_sid:

@@ -1,0 +1,36 @@
+"""Fixtures for the end-to-end tests: a Twilio emulator world and the connector's config for it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from integration_tests.connector import run_connector  # noqa: E402
+from integration_tests.emulator import Emulator  # noqa: E402
+
+
+def config_for(emulator: Emulator, **overrides: Any) -> Dict[str, Any]:
+    """The user's config for the emulator's main account: auth token, history from before the world began."""
+    sid, token = emulator.main_credentials
+    config = {"account_sid": sid, "auth_token": token, "start_date": emulator.world["history_start"][:10]}
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def world():
+    """A small deterministic world: main account, 3 subaccounts (one closed, one suspended), every stream."""
+    with Emulator(seed=42, accounts=3, closed=1, suspended=1, messages_per_account=2000, calls_per_account=1000) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="session")
+def discovered(world) -> Dict[str, Any]:
+    output = run_connector("discover", world.url, config_for(world))
+    assert output.returncode == 0, output.stderr[-2000:]
+    return output.of_type("CATALOG")[0]["catalog"]
