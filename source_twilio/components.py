@@ -29,7 +29,7 @@ from airbyte_cdk.sources.declarative.decoders.json_decoder import JsonDecoder
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.requesters.error_handlers import DefaultErrorHandler
 from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
-from airbyte_cdk.sources.streams.http.error_handlers.response_models import SUCCESS_RESOLUTION, ErrorResolution
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import SUCCESS_RESOLUTION, ErrorResolution, ResponseAction
 from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
@@ -134,7 +134,11 @@ class TwilioErrorHandler(ErrorHandler):
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
         if isinstance(response_or_exception, requests.Response) and 200 <= response_or_exception.status_code < 300:
             return SUCCESS_RESOLUTION
-        return self.handler.interpret_response(response_or_exception)
+        resolution = self.handler.interpret_response(response_or_exception)
+        if resolution.response_action == ResponseAction.IGNORE and resolution.error_message:
+            # The CDK logs an ignored response at INFO; a stream skipped for an account deserves a WARN.
+            logger.warning(resolution.error_message)
+        return resolution
 
     def backoff_time(self, response_or_exception: Any, attempt_count: int = 0) -> Optional[float]:
         return self.handler.backoff_time(response_or_exception, attempt_count)

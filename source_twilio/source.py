@@ -26,6 +26,10 @@ from .accounts import REQUEST_TIMEOUT_SECONDS, AccountDirectory
 from .config import ConfigError, normalize_config
 
 
+# Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
+ACCOUNTLESS_STREAMS = frozenset({"pricing_messaging_countries", "pricing_voice_countries"})
+
+
 class SourceTwilio(YamlDeclarativeSource):
     def __init__(
         self,
@@ -97,4 +101,9 @@ class SourceTwilio(YamlDeclarativeSource):
         state: Optional[List[AirbyteStateMessage]] = None,
     ) -> Iterator[AirbyteMessage]:
         self._raise_config_error()
+        # Resolve the accounts before any stream starts: a wrong token or an unknown SID in account_sids is then
+        # one config error, instead of one failure per stream.
+        if any(stream.stream.name not in ACCOUNTLESS_STREAMS for stream in catalog.streams):
+            accounts = AccountDirectory.selected_accounts(self._config)
+            logger.info(f"Reading {len(accounts)} account(s): {', '.join(account['sid'] for account in accounts)}")
         yield from super().read(logger, config, catalog, state)

@@ -1,0 +1,333 @@
+"""Incremental streams of the 2010-04-01 API: date windows filtered by Twilio (`DateSent>=`, `EndTime<=` ...), one
+cursor per account, and a next sync that starts where the last one ended (minus the lookback window)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from freezegun import freeze_time
+
+from airbyte_cdk.models import SyncMode
+from airbyte_cdk.test.mock_http import HttpMocker
+from airbyte_cdk.test.state_builder import StateBuilder
+
+from builders import (
+    MAIN_ACCOUNT_SID,
+    NOW,
+    SUBACCOUNT_SID,
+    ConfigBuilder,
+    TwilioPage,
+    a_record,
+    an_account,
+    api_request,
+    final_state,
+    given_accounts,
+    next_page_request,
+    read_stream,
+    records_of,
+)
+
+
+def cursors_by_account(state: Dict[str, Any], cursor_field: str) -> Dict[str, Any]:
+    """{account_sid: cursor value} from a per-account stream state."""
+    return {entry["partition"]["account_sid"]: entry["cursor"][cursor_field] for entry in state["states"]}
+
+
+def per_account_state(stream: str, cursor_field: str, cursors: Dict[str, str]):
+    return (
+        StateBuilder()
+        .with_stream_state(
+            stream,
+            {"states": [{"partition": {"account_sid": account}, "cursor": {cursor_field: value}} for account, value in cursors.items()]},
+        )
+        .build()
+    )
+
+
+def messages_page(*date_sent: str, account: str = MAIN_ACCOUNT_SID) -> TwilioPage:
+    page = TwilioPage("messages")
+    for index, value in enumerate(date_sent):
+        page.with_record(a_record("messages", sid=f"SM{account[-4:]}{index:028d}", account_sid=account, date_sent=value, num_media="0"))
+    return page
+
+
+@freeze_time(NOW)
+class TestMessages:
+    @HttpMocker()
+    def test_given_start_date_nine_days_ago_when_read_then_two_seven_day_windows_are_filtered_by_date_sent(
+        self, http_mocker: HttpMocker
+    ) -> None:
+        """History is read in P7D windows from start_date to now; each window is a `DateSent>=`/`DateSent<=` filter."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-01T00:00:00Z", "DateSent<": "2024-01-07T23:59:59Z"}),
+            messages_page("Fri, 05 Jan 2024 10:00:00 +0000").build(),
+        )
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page("Tue, 09 Jan 2024 08:00:00 +0000").build(),
+        )
+
+        output = read_stream("messages", ConfigBuilder().build(), SyncMode.incremental)
+
+        assert sorted(record["date_sent"] for record in records_of(output)) == ["2024-01-05T10:00:00Z", "2024-01-09T08:00:00Z"]
+        assert not output.errors
+
+    @HttpMocker()
+    def test_given_slice_step_duration_p3d_when_read_then_windows_are_three_days_long(self, http_mocker: HttpMocker) -> None:
+        """`slice_step_duration` sets the window length."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-04T12:00:00Z", "DateSent<": "2024-01-07T11:59:59Z"}),
+            messages_page().build(),
+        )
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-07T12:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page().build(),
+        )
+
+        output = read_stream(
+            "messages", ConfigBuilder().with_start_date("2024-01-04T12:00:00Z").with_slice_step_duration("P3D").build(), SyncMode.incremental
+        )
+
+        assert not output.errors
+
+    @HttpMocker()
+    def test_given_end_date_when_read_then_the_last_window_ends_at_end_date(self, http_mocker: HttpMocker) -> None:
+        """end_date caps the windows: nothing after it is requested, even though now is later."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-01T00:00:00Z", "DateSent<": "2024-01-05T00:00:00Z"}),
+            messages_page("Thu, 04 Jan 2024 10:00:00 +0000").build(),
+        )
+
+        output = read_stream("messages", ConfigBuilder().with_end_date("2024-01-05T00:00:00Z").build(), SyncMode.incremental)
+
+        assert [record["date_sent"] for record in records_of(output)] == ["2024-01-04T10:00:00Z"]
+
+    @HttpMocker()
+    def test_given_sync_last_n_days_when_read_then_the_first_window_starts_n_days_before_today_at_midnight(
+        self, http_mocker: HttpMocker
+    ) -> None:
+        """sync_last_n_days=2 replaces start_date with midnight UTC two days before the sync."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page().build(),
+        )
+
+        output = read_stream("messages", ConfigBuilder().with_field("sync_last_n_days", 2).build(), SyncMode.incremental)
+
+        assert not output.errors
+
+    @HttpMocker()
+    def test_given_window_with_two_pages_when_read_then_the_next_page_keeps_the_window_filter(self, http_mocker: HttpMocker) -> None:
+        """Inside a window, the next page is Twilio's `next_page_uri`, which already carries the window's filter."""
+        given_accounts(http_mocker)
+        next_uri = (
+            f"/2010-04-01/Accounts/{MAIN_ACCOUNT_SID}/Messages.json?DateSent%3E=2024-01-08T00%3A00%3A00Z"
+            "&DateSent%3C=2024-01-10T00%3A00%3A00Z&PageSize=1000&Page=1&PageToken=PASMaaaa"
+        )
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page("Tue, 09 Jan 2024 08:00:00 +0000").with_next_page_uri(next_uri).build(),
+        )
+        http_mocker.get(next_page_request(next_uri), messages_page("Mon, 08 Jan 2024 08:00:00 +0000").build())
+
+        output = read_stream("messages", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental)
+
+        assert sorted(record["date_sent"] for record in records_of(output)) == ["2024-01-08T08:00:00Z", "2024-01-09T08:00:00Z"]
+
+    @HttpMocker()
+    def test_given_two_accounts_when_read_then_state_keeps_each_accounts_latest_date_sent(self, http_mocker: HttpMocker) -> None:
+        """State is kept per account: one account's newer messages never move another account's cursor."""
+        given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
+        config = ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build()
+        window = {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", window),
+            messages_page("Tue, 09 Jan 2024 08:00:00 +0000", "Mon, 08 Jan 2024 08:00:00 +0000").build(),
+        )
+        http_mocker.get(
+            api_request(SUBACCOUNT_SID, "Messages.json", window),
+            messages_page("Mon, 08 Jan 2024 09:30:00 +0000", account=SUBACCOUNT_SID).build(),
+        )
+
+        output = read_stream("messages", config, SyncMode.incremental)
+
+        assert cursors_by_account(final_state(output), "date_sent") == {
+            MAIN_ACCOUNT_SID: "2024-01-09T08:00:00Z",
+            SUBACCOUNT_SID: "2024-01-08T09:30:00Z",
+        }
+
+    @HttpMocker()
+    def test_given_state_when_read_then_the_first_window_starts_at_the_accounts_cursor(self, http_mocker: HttpMocker) -> None:
+        """A sync from state asks Twilio only for messages sent since the account's cursor, not since start_date."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-09T06:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page("Tue, 09 Jan 2024 18:00:00 +0000").build(),
+        )
+        state = per_account_state("messages", "date_sent", {MAIN_ACCOUNT_SID: "2024-01-09T06:00:00Z"})
+
+        output = read_stream("messages", ConfigBuilder().build(), SyncMode.incremental, state=state)
+
+        assert [record["date_sent"] for record in records_of(output)] == ["2024-01-09T18:00:00Z"]
+        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T18:00:00Z"}
+
+    @HttpMocker()
+    def test_given_state_and_lookback_window_when_read_then_the_filter_starts_lookback_minutes_before_the_cursor(
+        self, http_mocker: HttpMocker
+    ) -> None:
+        """lookback_window=N re-reads the N minutes before the cursor: `DateSent>=` is the state minus N minutes."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-09T05:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page("Tue, 09 Jan 2024 05:30:00 +0000").build(),
+        )
+        state = per_account_state("messages", "date_sent", {MAIN_ACCOUNT_SID: "2024-01-09T06:00:00Z"})
+
+        output = read_stream("messages", ConfigBuilder().with_lookback_window(60).build(), SyncMode.incremental, state=state)
+
+        assert [record["date_sent"] for record in records_of(output)] == ["2024-01-09T05:30:00Z"]
+        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T06:00:00Z"}
+
+    @HttpMocker()
+    def test_given_state_for_main_account_only_when_a_subaccount_is_new_then_it_starts_at_start_date(self, http_mocker: HttpMocker) -> None:
+        """An account without a cursor (a subaccount created since the last sync) is read from start_date."""
+        given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-09T06:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page().build(),
+        )
+        http_mocker.get(
+            api_request(SUBACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page("Mon, 08 Jan 2024 12:00:00 +0000", account=SUBACCOUNT_SID).build(),
+        )
+        state = per_account_state("messages", "date_sent", {MAIN_ACCOUNT_SID: "2024-01-09T06:00:00Z"})
+
+        output = read_stream("messages", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental, state=state)
+
+        assert [record["account_sid"] for record in records_of(output)] == [SUBACCOUNT_SID]
+
+
+@freeze_time(NOW)
+class TestCalls:
+    @HttpMocker()
+    def test_given_calls_when_read_then_windows_filter_on_end_time_and_state_follows_end_time(self, http_mocker: HttpMocker) -> None:
+        """Calls are windowed on `EndTime>=`/`EndTime<=` (a call is final once ended); the cursor is end_time."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Calls.json", {"EndTime>": "2024-01-08T00:00:00Z", "EndTime<": "2024-01-10T00:00:00Z"}),
+            TwilioPage("calls")
+            .with_record(a_record("calls", sid="CA" + "1" * 32, end_time="Tue, 09 Jan 2024 12:00:00 +0000"))
+            .with_record(a_record("calls", sid="CA" + "2" * 32, end_time="Mon, 08 Jan 2024 12:00:00 +0000"))
+            .build(),
+        )
+
+        output = read_stream("calls", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental)
+
+        assert len(records_of(output)) == 2
+        assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T12:00:00Z"}
+
+    @HttpMocker()
+    def test_given_state_and_lookback_window_when_read_then_end_time_filter_starts_lookback_before_the_state(
+        self, http_mocker: HttpMocker
+    ) -> None:
+        """`EndTime>=` is the saved end_time minus lookback_window minutes."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Calls.json", {"EndTime>": "2024-01-08T23:30:00Z", "EndTime<": "2024-01-10T00:00:00Z"}),
+            TwilioPage("calls").build(),
+        )
+        state = per_account_state("calls", "end_time", {MAIN_ACCOUNT_SID: "2024-01-09T00:00:00Z"})
+
+        output = read_stream("calls", ConfigBuilder().with_lookback_window(30).build(), SyncMode.incremental, state=state)
+
+        assert not output.errors
+
+
+@freeze_time(NOW)
+class TestRecordings:
+    @HttpMocker()
+    def test_given_recording_dated_with_an_offset_when_read_then_record_and_state_are_in_utc(self, http_mocker: HttpMocker) -> None:
+        """Recordings filter on `DateCreated>=`/`DateCreated<=`; a +0100 date_created becomes UTC in record and state."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Recordings.json", {"DateCreated>": "2024-01-08T00:00:00Z", "DateCreated<": "2024-01-10T00:00:00Z"}),
+            TwilioPage("recordings").with_record(a_record("recordings", date_created="Mon, 08 Jan 2024 22:23:00 +0100")).build(),
+        )
+
+        output = read_stream("recordings", ConfigBuilder().with_start_date("2024-01-08").build(), SyncMode.incremental)
+
+        assert [record["date_created"] for record in records_of(output)] == ["2024-01-08T21:23:00Z"]
+        assert cursors_by_account(final_state(output), "date_created") == {MAIN_ACCOUNT_SID: "2024-01-08T21:23:00Z"}
+
+
+@freeze_time(NOW)
+class TestConferences:
+    @HttpMocker()
+    def test_given_conferences_when_read_then_windows_are_whole_days_filtered_by_date_created(self, http_mocker: HttpMocker) -> None:
+        """Twilio filters conferences by date only: windows are `DateCreated>=YYYY-MM-DD`/`DateCreated<=YYYY-MM-DD`."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Conferences.json", {"DateCreated>": "2024-01-01", "DateCreated<": "2024-01-07"}),
+            TwilioPage("conferences").with_record(a_record("conferences", sid="CF" + "1" * 32, date_created="Fri, 05 Jan 2024 11:23:45 +0000")).build(),
+        )
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Conferences.json", {"DateCreated>": "2024-01-08", "DateCreated<": "2024-01-10"}),
+            TwilioPage("conferences").build(),
+        )
+
+        output = read_stream("conferences", ConfigBuilder().build(), SyncMode.incremental)
+
+        assert [record["date_created"] for record in records_of(output)] == ["2024-01-05T11:23:45Z"]
+
+    @HttpMocker()
+    def test_given_state_when_read_then_the_date_filter_starts_at_the_saved_day(self, http_mocker: HttpMocker) -> None:
+        """A sync from state asks for conferences created on or after the saved day."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Conferences.json", {"DateCreated>": "2024-01-09", "DateCreated<": "2024-01-10"}),
+            TwilioPage("conferences").build(),
+        )
+        state = per_account_state("conferences", "date_created", {MAIN_ACCOUNT_SID: "2024-01-09"})
+
+        output = read_stream("conferences", ConfigBuilder().build(), SyncMode.incremental, state=state)
+
+        assert not output.errors
+
+
+@freeze_time(NOW)
+class TestUsageRecords:
+    @HttpMocker()
+    def test_given_usage_records_when_read_then_windows_use_start_date_and_end_date_days(self, http_mocker: HttpMocker) -> None:
+        """Daily usage is windowed with `StartDate=YYYY-MM-DD&EndDate=YYYY-MM-DD`; the cursor is the record's start_date."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Usage/Records/Daily.json", {"StartDate": "2024-01-01", "EndDate": "2024-01-07"}),
+            TwilioPage("usage_records").with_record(a_record("usage_records", start_date="2024-01-05", end_date="2024-01-05")).build(),
+        )
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Usage/Records/Daily.json", {"StartDate": "2024-01-08", "EndDate": "2024-01-10"}),
+            TwilioPage("usage_records").with_record(a_record("usage_records", start_date="2024-01-09", end_date="2024-01-09")).build(),
+        )
+
+        output = read_stream("usage_records", ConfigBuilder().build(), SyncMode.incremental)
+
+        assert sorted(record["start_date"] for record in records_of(output)) == ["2024-01-05", "2024-01-09"]
+        assert cursors_by_account(final_state(output), "start_date") == {MAIN_ACCOUNT_SID: "2024-01-09"}
+
+    @HttpMocker()
+    def test_given_state_when_read_then_start_date_filter_is_the_saved_day(self, http_mocker: HttpMocker) -> None:
+        """The next sync re-reads from the saved day: today's usage grows until the day ends."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Usage/Records/Daily.json", {"StartDate": "2024-01-09", "EndDate": "2024-01-10"}),
+            TwilioPage("usage_records").build(),
+        )
+        state = per_account_state("usage_records", "start_date", {MAIN_ACCOUNT_SID: "2024-01-09"})
+
+        output = read_stream("usage_records", ConfigBuilder().build(), SyncMode.incremental, state=state)
+
+        assert not output.errors

@@ -1,0 +1,184 @@
+"""v1/v2 product APIs (Conversations, Monitor, Studio ...): paged by `meta.next_page_url`, and the account read is the
+Basic-auth username, so a subaccount is read as `ACsub:<parent token>`."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from freezegun import freeze_time
+
+from airbyte_cdk.models import SyncMode
+from airbyte_cdk.test.mock_http import HttpMocker
+
+from builders import (
+    API_KEY_SECRET,
+    API_KEY_SID,
+    AUTH_TOKEN,
+    MAIN_ACCOUNT_SID,
+    NOW,
+    SUBACCOUNT_SID,
+    ConfigBuilder,
+    ProductPage,
+    a_record,
+    accounts_list_request,
+    an_account,
+    basic_auth,
+    error_response,
+    final_state,
+    given_accounts,
+    product_request,
+    read_stream,
+    records_of,
+)
+
+CONVERSATIONS = "https://conversations.twilio.com/v1/Conversations"
+ALERTS = "https://monitor.twilio.com/v1/Alerts"
+FLOWS = "https://studio.twilio.com/v2/Flows"
+
+
+def as_account(account_sid: str) -> str:
+    """The Authorization header that reads `account_sid` with the main account's token."""
+    return basic_auth(account_sid, AUTH_TOKEN)
+
+
+def conversation(sid: str, account: str = MAIN_ACCOUNT_SID) -> Dict[str, Any]:
+    return a_record("conversations", sid=sid, account_sid=account)
+
+
+@freeze_time(NOW)
+class TestConversations:
+    @HttpMocker()
+    def test_given_meta_next_page_url_when_read_then_the_second_page_is_that_absolute_url(self, http_mocker: HttpMocker) -> None:
+        """`meta.next_page_url` is absolute and carries Twilio's PageToken: it is requested exactly as given."""
+        next_url = f"{CONVERSATIONS}?PageSize=1000&Page=1&PageToken=PTCHaaaa"
+        given_accounts(http_mocker)
+        http_mocker.get(
+            product_request(CONVERSATIONS, authorization=as_account(MAIN_ACCOUNT_SID)),
+            ProductPage("conversations").with_record(conversation("CH" + "1" * 32)).with_next_page_url(next_url).build(),
+        )
+        http_mocker.get(
+            product_request(next_url, page_size=False, authorization=as_account(MAIN_ACCOUNT_SID)),
+            ProductPage("conversations").with_record(conversation("CH" + "2" * 32)).build(),
+        )
+
+        output = read_stream("conversations", ConfigBuilder().build())
+
+        assert [record["sid"] for record in records_of(output)] == ["CH" + "1" * 32, "CH" + "2" * 32]
+
+    @HttpMocker()
+    def test_given_subaccount_when_read_then_it_is_read_with_its_own_sid_and_the_parents_token(self, http_mocker: HttpMocker) -> None:
+        """Each account is read with Basic `AC<account>:<parent token>`; records keep their account."""
+        given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
+        for account, sid in ((MAIN_ACCOUNT_SID, "CH" + "1" * 32), (SUBACCOUNT_SID, "CH" + "2" * 32)):
+            http_mocker.get(
+                product_request(CONVERSATIONS, authorization=basic_auth(account, AUTH_TOKEN)),
+                ProductPage("conversations").with_record(conversation(sid, account)).build(),
+            )
+
+        # One worker reads the accounts one after the other, as a large sync does once the first requests finish.
+        output = read_stream("conversations", ConfigBuilder().with_field("num_workers", 1).build())
+
+        assert {record["sid"]: record["account_sid"] for record in records_of(output)} == {
+            "CH" + "1" * 32: MAIN_ACCOUNT_SID,
+            "CH" + "2" * 32: SUBACCOUNT_SID,
+        }
+
+    def test_given_subaccount_when_authorization_built_then_it_is_base64_of_sub_sid_and_parent_token(self) -> None:
+        """The header the mocks above require is literally `Basic base64("ACsub:token")`."""
+        assert basic_auth(SUBACCOUNT_SID, "token") == "Basic QUNiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYjp0b2tlbg=="
+
+    @HttpMocker()
+    def test_given_api_key_when_read_then_product_hosts_are_read_with_the_key(self, http_mocker: HttpMocker) -> None:
+        """An API key reads only its own account on product hosts: requests carry `SK...:secret`."""
+        http_mocker.get(accounts_list_request(credentials=(API_KEY_SID, API_KEY_SECRET)), error_response(401))
+        http_mocker.get(
+            product_request(CONVERSATIONS, authorization=basic_auth(API_KEY_SID, API_KEY_SECRET)),
+            ProductPage("conversations").with_record(conversation("CH" + "1" * 32)).build(),
+        )
+
+        output = read_stream("conversations", ConfigBuilder().with_api_key().build())
+
+        assert [record["sid"] for record in records_of(output)] == ["CH" + "1" * 32]
+
+
+@freeze_time(NOW)
+class TestAlerts:
+    @HttpMocker()
+    def test_given_alerts_when_read_incrementally_then_windows_use_iso_start_date_and_end_date(self, http_mocker: HttpMocker) -> None:
+        """Monitor alerts are windowed with `StartDate`/`EndDate` (ISO 8601); the cursor is date_generated, per account."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            product_request(ALERTS, {"StartDate": "2024-01-01T00:00:00Z", "EndDate": "2024-01-07T23:59:59Z"}, as_account(MAIN_ACCOUNT_SID)),
+            ProductPage("alerts").with_record(a_record("alerts", sid="NO" + "1" * 32, date_generated="2024-01-05T10:00:00Z")).build(),
+        )
+        http_mocker.get(
+            product_request(ALERTS, {"StartDate": "2024-01-08T00:00:00Z", "EndDate": "2024-01-10T00:00:00Z"}, as_account(MAIN_ACCOUNT_SID)),
+            ProductPage("alerts").with_record(a_record("alerts", sid="NO" + "2" * 32, date_generated="2024-01-09T10:00:00Z")).build(),
+        )
+
+        output = read_stream("alerts", ConfigBuilder().build(), SyncMode.incremental)
+
+        assert sorted(record["sid"] for record in records_of(output)) == ["NO" + "1" * 32, "NO" + "2" * 32]
+        state = final_state(output)
+        assert {entry["partition"]["account_sid"]: entry["cursor"]["date_generated"] for entry in state["states"]} == {
+            MAIN_ACCOUNT_SID: "2024-01-09T10:00:00Z"
+        }
+
+
+def flow(sid: str, account: str) -> Dict[str, Any]:
+    return a_record("flows", sid=sid, account_sid=account)
+
+
+def execution(sid: str, flow_sid: str, account: str, date_created: str) -> Dict[str, Any]:
+    return a_record("executions", sid=sid, flow_sid=flow_sid, account_sid=account, date_created=date_created)
+
+
+EXECUTION_WINDOW = {"DateCreatedFrom": "2024-01-08T00:00:00Z", "DateCreatedTo": "2024-01-10T00:00:00Z"}
+
+
+@freeze_time(NOW)
+class TestExecutions:
+    @HttpMocker()
+    def test_given_a_flow_when_read_executions_then_they_are_listed_under_the_flow_in_date_windows(self, http_mocker: HttpMocker) -> None:
+        """Executions are read per flow at /v2/Flows/{FW}/Executions, windowed by `DateCreatedFrom`/`DateCreatedTo`."""
+        flow_sid = "FW" + "1" * 32
+        given_accounts(http_mocker)
+        http_mocker.get(
+            product_request(FLOWS, authorization=as_account(MAIN_ACCOUNT_SID)),
+            ProductPage("flows").with_record(flow(flow_sid, MAIN_ACCOUNT_SID)).build(),
+        )
+        http_mocker.get(
+            product_request(f"{FLOWS}/{flow_sid}/Executions", EXECUTION_WINDOW, as_account(MAIN_ACCOUNT_SID)),
+            ProductPage("executions").with_record(execution("FN" + "1" * 32, flow_sid, MAIN_ACCOUNT_SID, "2024-01-09T10:00:00Z")).build(),
+        )
+
+        output = read_stream("executions", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental)
+
+        assert [record["sid"] for record in records_of(output)] == ["FN" + "1" * 32]
+        assert not output.errors
+
+    @HttpMocker()
+    def test_given_flows_in_two_accounts_when_read_executions_then_each_accounts_flows_are_listed_with_its_own_credentials(
+        self, http_mocker: HttpMocker
+    ) -> None:
+        """Flows live per account: the subaccount's flows are listed as the subaccount (same URL, other credentials),
+        and its executions are read as the subaccount, so each execution arrives exactly once."""
+        main_flow, sub_flow = "FW" + "1" * 32, "FW" + "2" * 32
+        given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
+        for account, flow_sid, execution_sid in ((MAIN_ACCOUNT_SID, main_flow, "FN" + "1" * 32), (SUBACCOUNT_SID, sub_flow, "FN" + "2" * 32)):
+            http_mocker.get(
+                product_request(FLOWS, authorization=as_account(account)),
+                ProductPage("flows").with_record(flow(flow_sid, account)).build(),
+            )
+            http_mocker.get(
+                product_request(f"{FLOWS}/{flow_sid}/Executions", EXECUTION_WINDOW, as_account(account)),
+                ProductPage("executions").with_record(execution(execution_sid, flow_sid, account, "2024-01-09T10:00:00Z")).build(),
+            )
+
+        config = ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").with_field("num_workers", 1).build()
+        output = read_stream("executions", config, SyncMode.incremental)
+
+        assert sorted((record["sid"], record["account_sid"]) for record in records_of(output)) == [
+            ("FN" + "1" * 32, MAIN_ACCOUNT_SID),
+            ("FN" + "2" * 32, SUBACCOUNT_SID),
+        ]
