@@ -33,6 +33,7 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import SUCC
 from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 from airbyte_cdk.sources.declarative.partition_routers.partition_router import PartitionRouter
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
 from .accounts import AccountDirectory
@@ -51,11 +52,17 @@ class TwilioAccountPartitionRouter(PartitionRouter):
 
     config: Config
     parameters: InitVar[Mapping[str, Any]]
+    # v1/v2 product hosts read the account named by the Basic-auth username. An API key is its own username and
+    # belongs to one account, so with a key those streams read that account only (once, not once per account).
+    key_reads_own_account_only: bool = False
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         pass
 
     def stream_slices(self) -> Iterable[StreamSlice]:
+        if self.key_reads_own_account_only and self.config.get("__key_sid"):
+            yield StreamSlice(partition={"account_sid": self.config["account_sid"].strip()}, cursor_slice={})
+            return
         for account in AccountDirectory.selected_accounts(self.config):
             yield StreamSlice(partition={"account_sid": account["sid"]}, cursor_slice={})
 
@@ -80,9 +87,8 @@ class TwilioJsonDecoder(JsonDecoder):
 
     The CDK's JsonDecoder parses a page for the records and again for the next-page link; at 1,000 records a page
     the second parse is a few percent of a sync's CPU. The parsed body is kept on the response object, which
-    lives only as long as its page. A body that is not JSON (a proxy's HTML error page, a truncated body) decodes
-    to {} like the CDK's decoder, so the page yields no records and no next link; the error handler, which sees
-    the status first, decides whether it is retried.
+    lives only as long as its page. A 2xx body that is not JSON never reaches the decoder: TwilioErrorHandler,
+    which sees every response first, has it requested again.
     """
 
     def __init__(self, parameters: Mapping[str, Any] | None = None) -> None:
@@ -93,16 +99,24 @@ class TwilioJsonDecoder(JsonDecoder):
         return False
 
     def decode(self, response: requests.Response) -> Generator[MutableMapping[str, Any], None, None]:
-        body = getattr(response, "_twilio_body", None)
-        if body is None:
-            try:
-                body = orjson.loads(response.content) if response.content else {}
-            except orjson.JSONDecodeError:
-                body = {}
-            if not isinstance(body, dict):
-                body = {"items": body} if isinstance(body, list) else {}
-            response._twilio_body = body  # type: ignore[attr-defined]
-        yield body
+        yield parsed_page(response) or {}
+
+
+_UNREADABLE: Dict[str, Any] = {}
+
+
+def parsed_page(response: requests.Response) -> Optional[Dict[str, Any]]:
+    """The page's JSON object, parsed once per response; None when the body is not a JSON object."""
+    body = getattr(response, "_twilio_body", None)
+    if body is None:
+        try:
+            body = orjson.loads(response.content) if response.content else _UNREADABLE
+        except orjson.JSONDecodeError:
+            body = _UNREADABLE
+        if not isinstance(body, dict):
+            body = _UNREADABLE
+        response._twilio_body = body  # type: ignore[attr-defined]
+    return None if body is _UNREADABLE else body
 
 
 @dataclass
@@ -111,6 +125,7 @@ class TwilioErrorHandler(ErrorHandler):
 
     The CDK evaluates every rule of a DefaultErrorHandler against every response and parses the body with the
     standard json module to interpolate messages, even for the 200s that are 99.9% of a sync (6% of its CPU).
+    A 2xx is parsed here once (the decoder reuses the result) and retried when it is not JSON.
     """
 
     handler: DefaultErrorHandler
@@ -133,6 +148,14 @@ class TwilioErrorHandler(ErrorHandler):
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
         if isinstance(response_or_exception, requests.Response) and 200 <= response_or_exception.status_code < 300:
+            if parsed_page(response_or_exception) is None:
+                # A 200 whose body is not JSON (cut by a proxy, an HTML error page) would silently end the
+                # stream with no records and no next page: ask again instead.
+                return ErrorResolution(
+                    response_action=ResponseAction.RETRY,
+                    failure_type=FailureType.transient_error,
+                    error_message=f"Twilio sent an unreadable page ({len(response_or_exception.content)} bytes); retrying.",
+                )
             return SUCCESS_RESOLUTION
         resolution = self.handler.interpret_response(response_or_exception)
         if resolution.response_action == ResponseAction.IGNORE and resolution.error_message:

@@ -40,6 +40,8 @@ PRODUCTS = (
 )
 REGIONS = ("us1", "us2", "ie1", "au1", "jp1", "sg1", "br1", "de1")
 EDGES = ("ashburn", "umatilla", "dublin", "frankfurt", "singapore", "sydney", "tokyo", "sao-paulo")
+# Twilio serves a non-US1 region only through an edge ({product}.{edge}.{region}.twilio.com): the region's own.
+DEFAULT_EDGE = {"us1": "ashburn", "us2": "umatilla", "ie1": "dublin", "au1": "sydney", "jp1": "tokyo", "sg1": "singapore", "br1": "sao-paulo", "de1": "frankfurt"}
 
 # Local emulator (or any test double) override: only read from the environment, only plain http to loopback,
 # and never in Airbyte Cloud, so a hosted user cannot point the connector's credentials at another host.
@@ -173,6 +175,8 @@ def hosts(config: Mapping[str, Any]) -> Mapping[str, str]:
     region, edge = config.get("region") or "", config.get("edge") or ""
     if edge and not region:
         region = "us1"
+    if region and not edge:
+        edge = DEFAULT_EDGE[region]
     suffix = "".join(f".{part}" for part in (edge, region) if part)
     return {product: f"https://{product}{suffix}.twilio.com" for product in PRODUCTS}
 
@@ -212,8 +216,8 @@ def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) 
         result[key] = format_datetime(max(start, floor))
         if start < floor:
             logger.info(
-                f"start_date {format_datetime(start)} is older than Twilio keeps some data ({days} days): those streams "
-                f"({RETENTION_STREAMS[key]}) start at {result[key]}."
+                f"The sync starts at {format_datetime(start)}, but Twilio keeps {RETENTION_STREAMS[key]} only {days} days: "
+                f"those streams start at {result[key]}."
             )
 
     workers = config.get("num_workers", config.get("num_worker", DEFAULT_NUM_WORKERS))

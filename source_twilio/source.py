@@ -63,7 +63,7 @@ class SourceTwilio(YamlDeclarativeSource):
         if not accounts:
             return AirbyteConnectionStatus(
                 status=Status.FAILED,
-                message="No active account to read: every selected account is closed or suspended. Check account_sids.",
+                message="No account to read: every selected account is closed. Check account_sids.",
             )
         # Listing accounts proves the credentials for the 2010 API; with an API key that could not list them,
         # read one account to prove the key itself works.

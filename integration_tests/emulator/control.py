@@ -28,6 +28,7 @@ class Knobs:
     rate_5xx: float = 0.0  # fraction answered 500 / 502 / 503
     max_concurrency: int = 0  # per-account requests in flight above this -> 429 (0 = unlimited)
     drop_rate: float = 0.0  # fraction of responses cut off mid-body (socket closed)
+    garbage_rate: float = 0.0  # fraction of 200s whose body is truncated JSON (complete response, bad body)
     fault_streams: list | None = None  # limit 429/5xx/drop injection to these streams
     forbidden: list = field(default_factory=list)  # [{"stream": s|"*", "account": sid|"*", "status": 403|404}]
     require_page_token: bool = True  # Page > 0 without PageToken -> 400

@@ -335,6 +335,9 @@ class Handler(BaseHTTPRequestHandler):
             except Exception as e:  # an emulator bug: answer like a Twilio 500 and say why
                 traceback.print_exc()
                 body, nrec, status = orjson.dumps(error_body(500, 20500, f"emulator error: {e!r}")), 0, 500
+        if status == 200 and faulty and knobs.garbage_rate and srv.roll() < knobs.garbage_rate:
+            stats.bump("garbage")
+            body, nrec = body[: len(body) // 2], 0  # a proxy or a bug cut the JSON: the client must ask again
         drop = status == 200 and faulty and knobs.drop_rate and srv.roll() < knobs.drop_rate
         if drop:
             stats.bump("dropped")
