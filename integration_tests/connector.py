@@ -66,8 +66,21 @@ def run_connector(
     extra_env: Optional[Mapping[str, str]] = None,
 ) -> Output:
     """`python main.py <command> --config ... [--catalog ...] [--state ...]` against the emulator at base_url."""
+    return run_connector_args([command], base_url, config, catalog, state, timeout, extra_env)
+
+
+def run_connector_args(
+    command: Sequence[str],
+    base_url: Optional[str],
+    config: Optional[Mapping[str, Any]] = None,
+    catalog: Optional[Mapping[str, Any]] = None,
+    state: Optional[Sequence[Mapping[str, Any]]] = None,
+    timeout: float = 600,
+    extra_env: Optional[Mapping[str, str]] = None,
+) -> Output:
+    """`python main.py <command and flags> --config ...`, for flags such as --debug."""
     with tempfile.TemporaryDirectory() as tmp:
-        args = [sys.executable, str(REPO / "main.py"), command]
+        args = [sys.executable, str(REPO / "main.py"), *command]
         for flag, content in (("--config", config), ("--catalog", catalog), ("--state", state)):
             if content is not None:
                 path = Path(tmp) / f"{flag[2:]}.json"

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from .config import ConfigError
+from .config import ConfigError, hide_secrets
 
 logger = logging.getLogger("airbyte")
 
 # Suspended accounts still serve their history; closed ones answer 404 to every path (their data is gone).
 READABLE_STATUSES = ("active", "suspended")
 REQUEST_TIMEOUT_SECONDS = 60
+PAGE_ATTEMPTS = 6
 
 
 def _session() -> requests.Session:
@@ -97,7 +99,7 @@ class AccountDirectory:
         url: Optional[str] = f"{api}/2010-04-01/Accounts.json?PageSize=1000"
         try:
             while url:
-                response = session.get(url, auth=auth, timeout=REQUEST_TIMEOUT_SECONDS)
+                response = _get_page(session, url, auth)
                 if response.status_code in (401, 403) and config["__key_sid"]:
                     # A Standard API key may not list accounts (Twilio answers 401); it can still read its own
                     # account, so the sync goes on with the configured account (or the listed account_sids).
@@ -110,8 +112,10 @@ class AccountDirectory:
                 if response.status_code == 403:
                     raise ConfigError("account_sid: these credentials may not read the account (403); use the account's own Auth Token.")
                 response.raise_for_status()
-                page = response.json()
-                accounts.extend(_slim(account) for account in page.get("accounts", []))
+                page = response.json()  # _get_page made sure it parses
+                listed = page.get("accounts", [])
+                hide_secrets(config, [a.get("sid", "") for a in listed], [a.get("auth_token", "") for a in listed])
+                accounts.extend(_slim(account) for account in listed)
                 next_uri = page.get("next_page_uri")
                 url = f"{api}{next_uri}" if next_uri else None
         except requests.exceptions.RequestException as error:
@@ -131,6 +135,23 @@ class AccountDirectory:
             f"{', '.join(dict.fromkeys(sids))}. List subaccounts in account_sids to read them too."
         )
         return [{"sid": sid, "status": "active", "owner_account_sid": config["account_sid"].strip(), "friendly_name": None} for sid in dict.fromkeys(sids)]
+
+
+def _get_page(session: requests.Session, url: str, auth: Tuple[str, str]) -> requests.Response:
+    """One page, whole: a connection dropped mid-body or a body that is not JSON is asked for again (urllib3's
+    Retry covers only failures before the body is read)."""
+    for attempt in range(PAGE_ATTEMPTS):
+        try:
+            response = session.get(url, auth=auth, timeout=REQUEST_TIMEOUT_SECONDS)
+            if response.ok:
+                response.json()
+            return response
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError, ValueError) as error:
+            if attempt == PAGE_ATTEMPTS - 1:
+                raise requests.exceptions.RetryError(str(type(error).__name__)) from None
+            logger.info(f"Listing accounts: {type(error).__name__}, retrying in {2 ** attempt} s.")
+            time.sleep(2**attempt)
+    raise AssertionError("unreachable")
 
 
 def _slim(account: Mapping[str, Any]) -> Mapping[str, Any]:

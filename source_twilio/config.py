@@ -12,16 +12,18 @@ under keys that start with `__` (they never reach the spec or the UI):
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import logging
 import os
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any, List, Mapping, MutableMapping, Optional
+from typing import Any, Iterable, List, Mapping, MutableMapping, Optional
 from urllib.parse import urlparse
 
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils import is_cloud_environment
+from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 # Every Twilio product host the connector reads; the manifest picks one per stream family.
@@ -194,6 +196,23 @@ def _checked_override(url: str) -> str:
             "unset it to read from Twilio."
         )
     return url
+
+
+def basic_credentials(username: str, password: str) -> str:
+    return base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def hide_secrets(config: Mapping[str, Any], account_sids: Iterable[str] = (), tokens: Iterable[str] = ()) -> None:
+    """Adds what the CDK's log filter cannot know is secret: the Basic-auth header values derived from the
+    credentials (one per account on product hosts) and subaccount tokens seen in `Accounts.json`. `--debug`
+    logs every request's headers and every response's body; with this they show `****` instead."""
+    password = config.get("__password")
+    if not password:
+        return
+    usernames = [config.get("__username", "")] + list(account_sids)
+    for secret in [password, *tokens, *(basic_credentials(user, password) for user in usernames if user)]:
+        if secret and len(str(secret)) >= 8:
+            add_to_secrets(str(secret))
 
 
 def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) -> MutableMapping[str, Any]:

@@ -23,7 +23,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
 from .accounts import REQUEST_TIMEOUT_SECONDS, AccountDirectory
-from .config import ConfigError, normalize_config
+from .config import ConfigError, hide_secrets, normalize_config
 
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
@@ -56,6 +56,7 @@ class SourceTwilio(YamlDeclarativeSource):
         if self.config_error:
             return AirbyteConnectionStatus(status=Status.FAILED, message=self.config_error.message)
         config = self._config
+        hide_secrets(config)
         try:
             accounts = AccountDirectory.selected_accounts(config)
         except ConfigError as error:
@@ -91,6 +92,7 @@ class SourceTwilio(YamlDeclarativeSource):
 
     def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
         self._raise_config_error()
+        hide_secrets(self._config)
         return super().discover(logger, config)
 
     def read(
@@ -101,6 +103,7 @@ class SourceTwilio(YamlDeclarativeSource):
         state: Optional[List[AirbyteStateMessage]] = None,
     ) -> Iterator[AirbyteMessage]:
         self._raise_config_error()
+        hide_secrets(self._config, self._config.get("account_sids") or [])
         # Resolve the accounts before any stream starts: a wrong token or an unknown SID in account_sids is then
         # one config error, instead of one failure per stream.
         if any(stream.stream.name not in ACCOUNTLESS_STREAMS for stream in catalog.streams):
