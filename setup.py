@@ -24,7 +24,7 @@ setup(
             "freezegun>=1.4",
         ],
         "demo": [
-            "airbyte>=0.30",
+            "airbyte>=0.30,<1",
         ],
     },
     entry_points={"console_scripts": ["source-twilio=source_twilio.run:run"]},

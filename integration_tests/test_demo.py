@@ -1,0 +1,99 @@
+"""The demo's pure-Python parts: its report queries name real columns, and the summary renders from query rows.
+
+These need neither PyAirbyte nor duckdb (the test environment has neither); `make demo` runs the whole thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+
+from integration_tests import demo
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "source_twilio" / "schemas"
+
+
+def schema_columns(stream: str) -> set:
+    return set(json.loads((SCHEMAS / f"{stream}.json").read_text())["properties"])
+
+
+def test_given_report_queries_then_every_column_they_use_is_in_the_stream_schema():
+    """The reports only use columns the calls, messages and accounts schemas declare (PyAirbyte makes one column
+    per schema property), so a renamed field cannot silently empty a report."""
+    columns = {stream: schema_columns(stream) for stream in ("calls", "messages", "accounts")}
+    used = {
+        "calls": {"status", "duration", "start_time", "date_created", "price", "account_sid"},
+        "messages": {"status", "direction", "date_created", "price", "num_segments", "account_sid"},
+        "accounts": {"sid", "friendly_name", "status", "owner_account_sid"},
+    }
+    for stream, names in used.items():
+        assert names <= columns[stream], (stream, names - columns[stream])
+    sql = " ".join(demo.summary_queries().values())
+    identifiers = set(re.findall(r"\b[a-z_]+\b", sql))
+    for stream, names in used.items():
+        assert names <= identifiers, (stream, names - identifiers)
+    # Twilio's accounts carry owner_account_sid; parent_account_sid is a column they do not have
+    assert "parent_account_sid" not in identifiers
+
+
+def fake_runner(rows_by_query: dict):
+    queries = {" ".join(sql.split()): name for name, sql in demo.summary_queries().items()}
+
+    def run(sql: str):
+        return rows_by_query[queries[" ".join(sql.split())]]
+
+    return run
+
+
+def test_given_query_rows_when_render_summary_then_readable_report_with_every_metric():
+    rows = {
+        "period": [(dt.date(2024, 3, 1), dt.date(2024, 5, 30))],
+        "by_account": [("Main", "active", 300, 100, 12.5), ("Old", "closed", 0, 0, 0.0)],
+        "call_kpis": [(100, 96, 72, 20, 4, 612.4, 590.0)],
+        "daily_calls": [(dt.date(2024, 5, 29), 40, 30, 8, 300), (dt.date(2024, 5, 30), 20, 15, 4, 160)],
+        "weekly_cost": [(dt.date(2024, 5, 20), 60, 9.5, 200, 240, 1.9), (dt.date(2024, 5, 27), 40, 6.25, 100, 120, 0.95)],
+        "sms_by_status": [("delivered", 0, 200, 200, 1.6), ("received", 60, 0, 60, 0.4), ("failed", 0, 40, 40, None)],
+    }
+    text = demo.render_summary(fake_runner(rows), {"messages": 300, "calls": 100, "accounts": 2})
+
+    assert "messages" in text and "400 records in total" not in text and "402 records in total" in text
+    assert "completion rate:       75.0%  (72 completed of 96 ended)" in text
+    assert "abandon rate:          20.8%" in text
+    assert "average call duration: 612 s (10.2 min; median 590 s)" in text
+    assert "(4 still queued, ringing or in progress)" in text
+    assert "2024-05-29     40" in text and "2024-05-30     20" in text
+    assert "$9.50" in text and "$11.40" in text  # call cost, and call + SMS cost of that week
+    assert "total: calls $15.75, SMS $2.85" in text
+    assert "delivered" in text and "66.7%" in text
+    assert "300 messages: 60 inbound (20.0%), 240 outbound (80.0%)" in text
+    assert "Old" in text and "closed" in text
+
+
+def test_given_no_calls_when_render_summary_then_no_division_by_zero():
+    rows = {
+        "period": [(None, None)],
+        "by_account": [],
+        "call_kpis": [(0, 0, 0, 0, 0, None, None)],
+        "daily_calls": [],
+        "weekly_cost": [],
+        "sms_by_status": [],
+    }
+    text = demo.render_summary(fake_runner(rows), {})
+    assert "completion rate:       n/a" in text
+    assert "0 streams, 0 records in total" in text
+
+
+def test_format_table_aligns_numbers_right_and_text_left():
+    table = demo.format_table(["name", "count"], [("a", 1), ("bbbb", 12345)]).splitlines()
+    assert table == ["  name   count", "  ----  ------", "  a          1", "  bbbb  12,345"]
+
+
+def test_given_no_console_script_then_a_wrapper_runs_main_py(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo, "DEMO_DIR", tmp_path)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no venv" / "python"))
+    wrapper = demo.connector_executable()
+    assert wrapper == tmp_path / "bin" / "source-twilio"
+    assert "main.py" in wrapper.read_text() and "'" in wrapper.read_text()  # the path with a space is quoted
