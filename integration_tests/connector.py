@@ -10,7 +10,7 @@ import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -57,7 +57,7 @@ class Output:
 
 
 def run_connector(
-    command: str,
+    command: Union[str, Sequence[str]],
     base_url: Optional[str],
     config: Optional[Mapping[str, Any]] = None,
     catalog: Optional[Mapping[str, Any]] = None,
@@ -65,22 +65,10 @@ def run_connector(
     timeout: float = 600,
     extra_env: Optional[Mapping[str, str]] = None,
 ) -> Output:
-    """`python main.py <command> --config ... [--catalog ...] [--state ...]` against the emulator at base_url."""
-    return run_connector_args([command], base_url, config, catalog, state, timeout, extra_env)
-
-
-def run_connector_args(
-    command: Sequence[str],
-    base_url: Optional[str],
-    config: Optional[Mapping[str, Any]] = None,
-    catalog: Optional[Mapping[str, Any]] = None,
-    state: Optional[Sequence[Mapping[str, Any]]] = None,
-    timeout: float = 600,
-    extra_env: Optional[Mapping[str, str]] = None,
-) -> Output:
-    """`python main.py <command and flags> --config ...`, for flags such as --debug."""
+    """`python main.py <command> [flags] --config ... [--catalog ...] [--state ...]` against the emulator at
+    base_url; `command` is "read" or a list such as ["read", "--debug"]."""
     with tempfile.TemporaryDirectory() as tmp:
-        args = [sys.executable, str(REPO / "main.py"), *command]
+        args = [sys.executable, str(REPO / "main.py"), *([command] if isinstance(command, str) else command)]
         for flag, content in (("--config", config), ("--catalog", catalog), ("--state", state)):
             if content is not None:
                 path = Path(tmp) / f"{flag[2:]}.json"

@@ -62,10 +62,8 @@ def test_given_debug_sync_with_faults_when_output_searched_then_no_secret(world,
 def test_given_debug_flag_when_read_then_headers_and_bodies_are_masked(world):
     """With --debug the CDK logs request headers and response bodies (Accounts.json carries every subaccount's
     token): those values are masked."""
-    from integration_tests import connector
-
     discovered = run_connector("discover", world.url, config_for(world)).of_type("CATALOG")[0]["catalog"]
-    output = connector.run_connector_args(
+    output = run_connector(
         ["read", "--debug"], world.url, config_for(world), configured_catalog(discovered, ["accounts", "addresses", "flows"])
     )
     assert output.returncode == 0
