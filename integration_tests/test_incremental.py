@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from integration_tests.conftest import config_for
-from integration_tests.connector import REPO, configured_catalog, keys_of, run_connector
+from integration_tests.connector import REPO, configured_catalog, run_connector
 from integration_tests.emulator import Emulator
 
 # Streams whose server-side filter or date_updated makes them incremental, with a truth cursor to compare on.

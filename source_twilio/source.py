@@ -11,7 +11,6 @@ import logging
 from typing import Any, Iterator, List, Mapping, Optional
 
 import requests
-
 from airbyte_cdk.models import (
     AirbyteCatalog,
     AirbyteConnectionStatus,
@@ -24,7 +23,6 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarat
 
 from .accounts import REQUEST_TIMEOUT_SECONDS, AccountDirectory
 from .config import ConfigError, hide_secrets, normalize_config
-
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
 ACCOUNTLESS_STREAMS = frozenset({"pricing_messaging_countries", "pricing_voice_countries"})

@@ -8,8 +8,8 @@ import types
 import backoff._sync
 import pytest
 import urllib3.util.retry
-
 from airbyte_cdk.sources.streams.http import rate_limiting
+
 from source_twilio.accounts import AccountDirectory
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 import requests
-
 from airbyte_cdk.test.mock_http import HttpMocker
-
 from builders import (
     API,
     API_KEY_SECRET,
@@ -17,9 +15,9 @@ from builders import (
     MAIN_ACCOUNT_SID,
     SUBACCOUNT_SID,
     ConfigBuilder,
+    account_request,
     accounts_list_request,
     accounts_page,
-    account_request,
     an_account,
     basic_auth,
     error_response,

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from freezegun import freeze_time
-
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.mock_http import HttpMocker
-
 from builders import (
     MAIN_ACCOUNT_SID,
     NOW,
@@ -21,6 +18,7 @@ from builders import (
     read_stream,
     records_of,
 )
+from freezegun import freeze_time
 
 CONFERENCE_1 = "CF" + "1" * 32
 CONFERENCE_2 = "CF" + "2" * 32

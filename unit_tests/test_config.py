@@ -6,10 +6,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Tuple
 
 import pytest
-
 from airbyte_cdk.test.mock_http import HttpMocker
-from source_twilio.config import config_problems
-
 from builders import (
     API_KEY_SID,
     AUTH_TOKEN,
@@ -26,6 +23,8 @@ from builders import (
     run_entrypoint,
     write_json,
 )
+
+from source_twilio.config import config_problems
 
 # (case id, config, the field its one message must name)
 BAD_CONFIGS: List[Tuple[str, Dict[str, Any], str]] = [

@@ -3,10 +3,7 @@ config error, and a product an account may not read is skipped for that account 
 
 from __future__ import annotations
 
-from freezegun import freeze_time
-
 from airbyte_cdk.test.mock_http import HttpMocker
-
 from builders import (
     AUTH_TOKEN,
     MAIN_ACCOUNT_SID,
@@ -33,6 +30,7 @@ from builders import (
     warnings_of,
     write_json,
 )
+from freezegun import freeze_time
 
 TRUNKS = "https://trunking.twilio.com/v1/Trunks"
 

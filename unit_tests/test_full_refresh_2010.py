@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from freezegun import freeze_time
-
 from airbyte_cdk.test.mock_http import HttpMocker
-
 from builders import (
     CLOSED_SUBACCOUNT_SID,
     MAIN_ACCOUNT_SID,
@@ -25,6 +22,7 @@ from builders import (
     read_streams,
     records_of,
 )
+from freezegun import freeze_time
 
 
 @freeze_time(NOW)

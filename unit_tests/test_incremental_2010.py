@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from freezegun import freeze_time
-
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.mock_http import HttpMocker
 from airbyte_cdk.test.state_builder import StateBuilder
-
 from builders import (
     MAIN_ACCOUNT_SID,
     NOW,
@@ -26,6 +23,7 @@ from builders import (
     read_stream,
     records_of,
 )
+from freezegun import freeze_time
 
 
 def cursors_by_account(state: Dict[str, Any], cursor_field: str) -> Dict[str, Any]:

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from freezegun import freeze_time
-
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.mock_http import HttpMocker
-
 from builders import (
     API_KEY_SECRET,
     API_KEY_SID,
@@ -30,6 +27,7 @@ from builders import (
     read_stream,
     records_of,
 )
+from freezegun import freeze_time
 
 CONVERSATIONS = "https://conversations.twilio.com/v1/Conversations"
 ALERTS = "https://monitor.twilio.com/v1/Alerts"

@@ -9,11 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
-from freezegun import freeze_time
-
 from airbyte_cdk.test.mock_http import HttpMocker
-from source_twilio.accounts import AccountDirectory
-
 from builders import (
     MAIN_ACCOUNT_SID,
     NOW,
@@ -30,6 +26,9 @@ from builders import (
     records_of,
     template,
 )
+from freezegun import freeze_time
+
+from source_twilio.accounts import AccountDirectory
 
 # sid -> the fields of that message on the wire (every message is sent inside the one window the sync reads)
 WIRE_MESSAGES: Dict[str, Dict[str, Any]] = {

@@ -6,11 +6,7 @@ import logging
 from typing import Any, Dict
 
 import pytest
-
 from airbyte_cdk.test.mock_http import HttpMocker
-from source_twilio import SourceTwilio
-from source_twilio.config import config_problems
-
 from builders import (
     MAIN_ACCOUNT_SID,
     ConfigBuilder,
@@ -22,6 +18,9 @@ from builders import (
     run_entrypoint,
     write_json,
 )
+
+from source_twilio import SourceTwilio
+from source_twilio.config import config_problems
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from freezegun import freeze_time
-
 from airbyte_cdk.test.mock_http import HttpMocker
-
 from builders import (
     MAIN_ACCOUNT_SID,
     NOW,
@@ -18,6 +15,7 @@ from builders import (
     read_stream,
     records_of,
 )
+from freezegun import freeze_time
 
 
 @freeze_time(NOW)
