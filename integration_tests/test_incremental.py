@@ -122,7 +122,6 @@ def test_given_sync_killed_after_a_checkpoint_when_restarted_from_it_then_nothin
     after = _sid_set(resumed.records_of("messages"))
     expected = {key["sid"] for key in world.truth("messages", since=world.world["history_start"])["keys"]}
     assert expected - (before | after) == set()
-    assert len(after) < len(expected) or len(before) == 0
 
 
 def test_given_airbyte_source_state_when_sync_then_it_continues_from_it(world, catalog):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import random
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -114,6 +115,12 @@ class EmulatorServer(ThreadingHTTPServer):
         self.rng_lock = threading.Lock()
         self.alert_counts: dict = {}
         self.base_url = f"http://{host}:{self.server_port}"
+
+    def handle_error(self, request, client_address) -> None:
+        # A client that hangs up mid-response (a killed sync, a dropped-connection test) is not an emulator error.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
     def roll(self) -> float:
         with self.rng_lock:
