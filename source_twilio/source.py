@@ -102,6 +102,13 @@ class SourceTwilio(YamlDeclarativeSource):
     ) -> Iterator[AirbyteMessage]:
         self._raise_config_error()
         hide_secrets(self._config, self._config.get("account_sids") or [])
+        known = {stream["name"] for stream in self.resolved_manifest["streams"]}
+        unknown = sorted({stream.stream.name for stream in catalog.streams} - known)
+        if unknown:
+            raise ConfigError(
+                f"catalog: {', '.join(unknown)} is not a stream of this connector; refresh the source schema "
+                "(discover) and select streams from it."
+            )
         # Resolve the accounts before any stream starts: a wrong token or an unknown SID in account_sids is then
         # one config error, instead of one failure per stream.
         if any(stream.stream.name not in ACCOUNTLESS_STREAMS for stream in catalog.streams):

@@ -200,3 +200,18 @@ class TestUnknownAccountSid:
         assert exit_code in (None, 0)
         assert len(statuses) == 1 and statuses[0]["status"] == "FAILED"
         assert "account_sids" in statuses[0]["message"] and UNKNOWN_ACCOUNT_SID in statuses[0]["message"]
+
+
+def test_given_catalog_with_an_unknown_stream_when_read_then_one_config_error_naming_the_catalog(tmp_path, capfd) -> None:
+    """A configured catalog naming a stream this connector does not have fails with one config error, before any
+    request, instead of silently marking the stream incomplete."""
+    config_path = write_json(str(tmp_path), "config.json", ConfigBuilder().build())
+    catalog_path = write_json(str(tmp_path), "catalog.json", configured_catalog("messages", "not_a_stream"))
+    with HttpMocker():
+        exit_code = run_entrypoint(["read", "--config", config_path, "--catalog", catalog_path])
+    printed = capfd.readouterr().out
+    errors = [m["trace"]["error"] for m in parse_messages(printed) if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
+    assert exit_code not in (None, 0)
+    assert [error["failure_type"] for error in errors] == ["config_error"]
+    assert errors[0]["message"].startswith("catalog: not_a_stream")
+    assert "Traceback" not in printed
