@@ -13,8 +13,6 @@ import time
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from .config import ConfigError, hide_secrets
 
@@ -23,28 +21,9 @@ logger = logging.getLogger("airbyte")
 # Suspended accounts still serve their history; closed ones answer 404 to every path (their data is gone).
 READABLE_STATUSES = ("active", "suspended")
 REQUEST_TIMEOUT_SECONDS = 60
-PAGE_ATTEMPTS = 6
-
-
-def _session() -> requests.Session:
-    # Listing accounts happens before the CDK's own retrying HTTP client is involved, so it gets the same
-    # treatment here: 429 and 5xx are retried with exponential backoff, honouring Retry-After.
-    retry = Retry(
-        total=8,
-        connect=8,
-        read=8,
-        status=8,
-        backoff_factor=0.5,
-        backoff_max=30,
-        status_forcelist=(429, 500, 502, 503, 504),
-        allowed_methods=("GET",),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
-    session = requests.Session()
-    session.mount("http://", HTTPAdapter(max_retries=retry))
-    session.mount("https://", HTTPAdapter(max_retries=retry))
-    return session
+PAGE_ATTEMPTS = 8
+MAX_WAIT_SECONDS = 30
+TRANSIENT_STATUSES = (429, 500, 502, 503, 504)
 
 
 class AccountDirectory:
@@ -94,25 +73,25 @@ class AccountDirectory:
     def _fetch(cls, config: Mapping[str, Any]) -> List[Mapping[str, Any]]:
         api = config["__hosts"]["api"]
         auth = (config["__username"], config["__password"])
-        session = _session()
+        session = requests.Session()
         accounts: List[Mapping[str, Any]] = []
         url: Optional[str] = f"{api}/2010-04-01/Accounts.json?PageSize=1000"
         try:
             while url:
-                response = _get_page(session, url, auth)
-                if response.status_code in (401, 403) and config["__key_sid"]:
+                status, page = _get_page(session, url, auth)
+                if status in (401, 403) and config["__key_sid"]:
                     # A Standard API key may not list accounts (Twilio answers 401); it can still read its own
                     # account, so the sync goes on with the configured account (or the listed account_sids).
                     return cls._key_fallback(config)
-                if response.status_code == 401:
+                if status == 401:
                     raise ConfigError(
                         "auth_token: Twilio rejected the Account SID and Auth Token (401). Copy both again from the "
                         "Twilio Console; a rotated token invalidates the old one."
                     )
-                if response.status_code == 403:
+                if status == 403:
                     raise ConfigError("account_sid: these credentials may not read the account (403); use the account's own Auth Token.")
-                response.raise_for_status()
-                page = response.json()  # _get_page made sure it parses
+                if page is None:
+                    raise ConfigError(f"Twilio answered {status} when listing accounts at {api}; try again later.")
                 listed = page.get("accounts", [])
                 hide_secrets(config, [a.get("sid", "") for a in listed], [a.get("auth_token", "") for a in listed])
                 accounts.extend(_slim(account) for account in listed)
@@ -137,21 +116,37 @@ class AccountDirectory:
         return [{"sid": sid, "status": "active", "owner_account_sid": config["account_sid"].strip(), "friendly_name": None} for sid in dict.fromkeys(sids)]
 
 
-def _get_page(session: requests.Session, url: str, auth: Tuple[str, str]) -> requests.Response:
-    """One page, whole: a connection dropped mid-body or a body that is not JSON is asked for again (urllib3's
-    Retry covers only failures before the body is read)."""
+def _get_page(session: requests.Session, url: str, auth: Tuple[str, str]) -> Tuple[int, Optional[Dict[str, Any]]]:
+    """One page of Accounts.json: its status and, when it is a 2xx, its parsed body.
+
+    Listing accounts happens before the CDK's retrying HTTP client is involved, so it gets the same treatment
+    here: 429 and 5xx, connection failures, bodies cut mid-read and bodies that are not JSON are asked for again,
+    after Retry-After when Twilio sends it, else 1, 2, 4 ... s (at most 30 s a wait).
+    """
     for attempt in range(PAGE_ATTEMPTS):
+        wait = min(2**attempt, MAX_WAIT_SECONDS)
         try:
             response = session.get(url, auth=auth, timeout=REQUEST_TIMEOUT_SECONDS)
-            if response.ok:
-                response.json()
-            return response
-        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError, ValueError) as error:
-            if attempt == PAGE_ATTEMPTS - 1:
-                raise requests.exceptions.RetryError(str(type(error).__name__)) from None
-            logger.info(f"Listing accounts: {type(error).__name__}, retrying in {2 ** attempt} s.")
-            time.sleep(2**attempt)
+            if response.status_code not in TRANSIENT_STATUSES:
+                return response.status_code, (response.json() if response.ok else None)
+            problem = f"HTTP {response.status_code}"
+            retry_after = _retry_after(response)
+            if retry_after is not None:
+                wait = retry_after
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError, ValueError) as error:
+            problem = type(error).__name__
+        if attempt == PAGE_ATTEMPTS - 1:
+            raise requests.exceptions.RetryError(problem)
+        logger.info(f"Listing accounts: {problem}, retrying in {wait:g} s.")
+        time.sleep(wait)
     raise AssertionError("unreachable")
+
+
+def _retry_after(response: requests.Response) -> Optional[float]:
+    try:
+        return min(float(response.headers.get("Retry-After", "")), MAX_WAIT_SECONDS)
+    except ValueError:
+        return None
 
 
 def _slim(account: Mapping[str, Any]) -> Mapping[str, Any]:
