@@ -64,8 +64,8 @@ class SourceTwilio(YamlDeclarativeSource):
                 status=Status.FAILED,
                 message="No account to read: every selected account is closed. Check account_sids.",
             )
-        # Listing accounts proves the credentials for the 2010 API; with an API key that could not list them,
-        # read one account to prove the key itself works.
+        # Listing accounts proves the credentials can list; reading the first account proves they can read it
+        # too (a Restricted key may list but not read; with a Standard key the listing was skipped altogether).
         problem = self._probe_account(config, accounts[0]["sid"])
         if problem:
             return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
