@@ -13,7 +13,7 @@ in-progress calls without ``end_time``) until ``advance`` completes them.
 from __future__ import annotations
 
 from .ids import mix64, salt_for
-from .listing import Collection, ListCollection, TimelineCollection
+from .listing import Collection, ListCollection, TimelineCollection, TimelineIndexed
 from .timefmt import DAY, iso_offset, rfc2822 as rfc, ymd
 from .timeline import SettleLog, Timeline
 from .world import Account, World
@@ -92,7 +92,7 @@ class AccountCodecs:
 # =========================================================================== Messages
 
 
-class MessagesCollection(Collection):
+class MessagesCollection(TimelineIndexed):
     """GET /2010-04-01/Accounts/{AC}/Messages.json -- newest first."""
 
     key = "messages"
@@ -105,16 +105,6 @@ class MessagesCollection(Collection):
         self.base = acc.base + "/Messages/"
         self.acc_sid = acc.sid
         self.numbers, self.customers = acc.numbers, acc.customers
-
-    def __len__(self):
-        return self.tl.n
-
-    def has_times(self):
-        return True
-
-    def index_bounds(self, t_lo, t_hi):
-        tl = self.tl
-        return (0 if t_lo is None else tl.lower_bound(t_lo)), (tl.n if t_hi is None else tl.upper_bound(t_hi))
 
     def narrow(self, ranges, equals):
         lo, hi = super().narrow(ranges, equals)
@@ -243,7 +233,7 @@ def media_collection(msgs: MessagesCollection, i: int) -> ListCollection:
 # =========================================================================== Calls
 
 
-class CallsCollection(Collection):
+class CallsCollection(TimelineIndexed):
     """GET /2010-04-01/Accounts/{AC}/Calls.json -- newest first."""
 
     key = "calls"
@@ -257,16 +247,6 @@ class CallsCollection(Collection):
         self.acc_sid = acc.sid
         self.numbers, self.customers = acc.numbers, acc.customers
         self.feedback_summaries = acc.base + "/Calls/FeedbackSummary.json"
-
-    def __len__(self):
-        return self.tl.n
-
-    def has_times(self):
-        return True
-
-    def index_bounds(self, t_lo, t_hi):
-        tl = self.tl
-        return (0 if t_lo is None else tl.lower_bound(t_lo)), (tl.n if t_hi is None else tl.upper_bound(t_hi))
 
     def narrow(self, ranges, equals):
         lo, hi = super().narrow(ranges, equals)

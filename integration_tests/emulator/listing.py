@@ -91,7 +91,24 @@ class ListCollection(Collection):
         return lo, hi
 
 
-class TimelineCollection(Collection):
+class TimelineIndexed(Collection):
+    """A collection whose record i is created at ``self.tl.time(i)``, ascending: time filters by binary search."""
+
+    tl: Timeline
+
+    def __len__(self) -> int:
+        return self.tl.n
+
+    def has_times(self) -> bool:
+        return True
+
+    def index_bounds(self, t_lo, t_hi):
+        lo = 0 if t_lo is None else self.tl.lower_bound(t_lo)
+        hi = self.tl.n if t_hi is None else self.tl.upper_bound(t_hi)
+        return lo, hi
+
+
+class TimelineCollection(TimelineIndexed):
     """Records generated from a Timeline: ``make(i, t)`` builds record i created at t."""
 
     def __init__(self, key: str, timeline: Timeline, make: Callable[[int, int], Record],
@@ -102,19 +119,8 @@ class TimelineCollection(Collection):
         self.lags = lags or {}
         self.order = order
 
-    def __len__(self) -> int:
-        return self.tl.n
-
     def record(self, i: int) -> Record:
         return self.make(i, self.tl.time(i))
-
-    def has_times(self) -> bool:
-        return True
-
-    def index_bounds(self, t_lo, t_hi):
-        lo = 0 if t_lo is None else self.tl.lower_bound(t_lo)
-        hi = self.tl.n if t_hi is None else self.tl.upper_bound(t_hi)
-        return lo, hi
 
 
 # --------------------------------------------------------------------------- filters
