@@ -197,6 +197,9 @@ def windows(start: datetime, end: datetime, step: timedelta) -> List[Tuple[datet
     return out
 
 
+OPEN_PASS_REQUESTS = {"messages": 1, "calls": 3}
+
+
 def minimum_requests(buckets: Dict[Tuple[str, str, str], int], start: Optional[datetime],
                      step: Optional[timedelta]) -> Dict[str, Any]:
     """Fewest requests that read the records a run returned.
@@ -205,6 +208,9 @@ def minimum_requests(buckets: Dict[Tuple[str, str, str], int], start: Optional[d
     account and stream), the sum over windows of max(1, ceil(records in window / 1000)): the full pages plus each
     window's last page (an empty window still costs one request); plus one Accounts.json.
     unwindowed: ceil(records / 1000) per account and stream, plus one Accounts.json.
+    Both include the open-records pass each account's newest window is followed by (records no date filter can
+    match): one request for messages (the open ones are the newest, on the first page), one per open status
+    (queued, ringing, in-progress) for calls.
 
     `buckets` counts the run's records per (stream, account, cursor hour "YYYY-MM-DDTHH"), taken from its stdout;
     the check column says whether those records are the emulator's truth. Windows start on whole hours here (the
@@ -214,7 +220,8 @@ def minimum_requests(buckets: Dict[Tuple[str, str, str], int], start: Optional[d
     for (stream, account, hour), n in buckets.items():
         hours = per_stream_account.setdefault((stream, account), {})
         hours[hour] = hours.get(hour, 0) + n
-    unwindowed = 1 + sum(max(1, math.ceil(sum(h.values()) / PAGE)) for h in per_stream_account.values())
+    open_pass = sum(OPEN_PASS_REQUESTS.get(stream, 0) for stream, _ in per_stream_account)
+    unwindowed = 1 + open_pass + sum(max(1, math.ceil(sum(h.values()) / PAGE)) for h in per_stream_account.values())
     result: Dict[str, Any] = {"unwindowed": unwindowed}
     if start is None or step is None:
         return result
@@ -223,7 +230,7 @@ def minimum_requests(buckets: Dict[Tuple[str, str, str], int], start: Optional[d
     now = datetime.now(timezone.utc).replace(microsecond=0)
     wins = windows(start, now, step)
     bounds = [iso(s)[:13] for s, _ in wins]
-    windowed = 1
+    windowed = 1 + open_pass
     for hours in per_stream_account.values():
         per_window = [0] * len(wins)
         for hour, n in hours.items():

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any, Iterator, List, Mapping, Optional
 
 import requests
@@ -16,16 +17,50 @@ from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteMessage,
     AirbyteStateMessage,
+    AirbyteStateMessageSerializer,
     ConfiguredAirbyteCatalog,
     Status,
 )
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
 from .accounts import REQUEST_TIMEOUT_SECONDS, AccountDirectory
-from .config import ConfigError, hide_secrets, normalize_config
+from .components import WindowCheckpointCursor
+from .config import ConfigError, format_datetime, hide_secrets, normalize_config, parse_user_datetime
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
 ACCOUNTLESS_STREAMS = frozenset({"pricing_messaging_countries", "pricing_voice_countries"})
+
+# Children of conversations: a closed conversation takes no new messages or participants, so one closed before
+# the children's state (unchanged since) is not read again.
+CONVERSATION_CHILDREN = ("conversation_messages", "conversation_participants")
+
+
+def conversations_changed_since(
+    catalog: Optional[ConfiguredAirbyteCatalog], state: Optional[List[AirbyteStateMessage]], lookback_minutes: int
+) -> str:
+    """The oldest state of the selected conversation children, less the lookback window, or "" (read every
+    conversation) when one of them has no state yet.
+
+    A child's state is the newest date_updated it emitted, never later than its sync's start; a conversation
+    closed before that was closed before the sync that read it last, so its children were all read then.
+    """
+    selected = [s.stream.name for s in catalog.streams if s.stream.name in CONVERSATION_CHILDREN] if catalog else []
+    cursors = {}
+    for message in state or []:
+        dumped = AirbyteStateMessageSerializer.dump(message) if isinstance(message, AirbyteStateMessage) else message
+        stream = dumped.get("stream") or {}
+        name = (stream.get("stream_descriptor") or {}).get("name")
+        if name in selected:
+            stream_state = stream.get("stream_state") or {}
+            cursors[name] = ((stream_state.get("state") or {}).get("date_updated")) or ""
+    if not selected or any(not cursors.get(name) for name in selected):
+        return ""
+    parsed = [parse_user_datetime(cursors[name]) for name in selected]
+    if any(value is None for value in parsed):
+        return ""
+    oldest = min(parsed)
+    # The CDK's cursor may be told to re-read the duration of the last sync too; a minute more is cheap.
+    return format_datetime(oldest - timedelta(minutes=lookback_minutes + 1))
 
 
 class SourceTwilio(YamlDeclarativeSource):
@@ -40,11 +75,26 @@ class SourceTwilio(YamlDeclarativeSource):
         if config:
             try:
                 config = normalize_config(config)
+                config["__conversations_changed_since"] = conversations_changed_since(catalog, state, config["__lookback_minutes"])
             except ConfigError as error:
                 # Reported by check (as a failed status) or by discover/read (as a config error), not here:
                 # spec needs no config, and check must answer with a status rather than a crash.
                 self.config_error = error
         super().__init__(path_to_yaml="manifest.yaml", catalog=catalog, config=config, state=state, config_path=config_path)
+        self._checkpoint_every_window()
+
+    def _checkpoint_every_window(self) -> None:
+        """Per-account cursors are built by the CDK's component factory; each one it builds becomes a
+        WindowCheckpointCursor (a subclass that changes only when STATE is emitted)."""
+        factory = self._constructor
+        create_cursor = factory.create_concurrent_cursor_from_perpartition_cursor
+
+        def create_checkpointing_cursor(*args: Any, **kwargs: Any) -> Any:
+            cursor = create_cursor(*args, **kwargs)
+            cursor.__class__ = WindowCheckpointCursor
+            return cursor
+
+        factory.create_concurrent_cursor_from_perpartition_cursor = create_checkpointing_cursor  # type: ignore[method-assign]
 
     def _raise_config_error(self) -> None:
         if self.config_error:

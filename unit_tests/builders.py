@@ -123,6 +123,22 @@ def api_request(account_sid: str, resource: str, query_params: Optional[Mapping[
     )
 
 
+# The open-records pass after each account's newest messages or calls window (TwilioPagination): calls by status,
+# messages unfiltered, newest first.
+OPEN_RECORD_QUERIES = {
+    "Messages.json": [{}],
+    "Calls.json": [{"Status": "queued"}, {"Status": "ringing"}, {"Status": "in-progress"}],
+}
+
+
+def given_no_open_records(http_mocker: Any, resource: str, *account_sids: str) -> None:
+    """Twilio answering the open-records pass of `resource` ("Messages.json", "Calls.json") with nothing open."""
+    key = {"Messages.json": "messages", "Calls.json": "calls"}[resource]
+    for account_sid in account_sids or (MAIN_ACCOUNT_SID,):
+        for query in OPEN_RECORD_QUERIES[resource]:
+            http_mocker.get(api_request(account_sid, resource, query), TwilioPage(key).build())
+
+
 def next_page_request(next_page_uri: str) -> HttpRequest:
     """The request for a 2010 `next_page_uri` (relative to the host, filters and PageToken included)."""
     return HttpRequest(f"{API}{next_page_uri}")

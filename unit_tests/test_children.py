@@ -15,6 +15,7 @@ from builders import (
     api_request,
     discover_streams,
     given_accounts,
+    given_no_open_records,
     read_stream,
     records_of,
 )
@@ -75,6 +76,7 @@ class TestMessageMedia:
     ) -> None:
         """Media.json is requested only for messages whose num_media is above 0 (most messages have none)."""
         given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Messages.json")
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
             TwilioPage("messages")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from airbyte_cdk.models import SyncMode
+from airbyte_cdk.models import AirbyteStateMessageSerializer, SyncMode
 from airbyte_cdk.test.mock_http import HttpMocker
 from airbyte_cdk.test.state_builder import StateBuilder
 from builders import (
@@ -19,6 +19,7 @@ from builders import (
     api_request,
     final_state,
     given_accounts,
+    given_no_open_records,
     next_page_request,
     read_stream,
     records_of,
@@ -29,6 +30,10 @@ from freezegun import freeze_time
 def cursors_by_account(state: Dict[str, Any], cursor_field: str) -> Dict[str, Any]:
     """{account_sid: cursor value} from a per-account stream state."""
     return {entry["partition"]["account_sid"]: entry["cursor"][cursor_field] for entry in state["states"]}
+
+
+def stream_state_of(message: Any) -> Dict[str, Any]:
+    return AirbyteStateMessageSerializer.dump(message.state)["stream"]["stream_state"]
 
 
 def per_account_state(stream: str, cursor_field: str, cursors: Dict[str, str]):
@@ -57,6 +62,7 @@ class TestMessages:
     ) -> None:
         """History is read in P7D windows from start_date to now; each window is a `DateSent>=`/`DateSent<=` filter."""
         given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Messages.json")
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-01T00:00:00Z", "DateSent<": "2024-01-07T23:59:59Z"}),
             messages_page("Fri, 05 Jan 2024 10:00:00 +0000").build(),
@@ -75,6 +81,7 @@ class TestMessages:
     def test_given_slice_step_duration_p3d_when_read_then_windows_are_three_days_long(self, http_mocker: HttpMocker) -> None:
         """`slice_step_duration` sets the window length."""
         given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Messages.json")
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-04T12:00:00Z", "DateSent<": "2024-01-07T11:59:59Z"}),
             messages_page().build(),
@@ -102,6 +109,7 @@ class TestMessages:
         output = read_stream("messages", ConfigBuilder().with_end_date("2024-01-05T00:00:00Z").build(), SyncMode.incremental)
 
         assert [record["date_sent"] for record in records_of(output)] == ["2024-01-04T10:00:00Z"]
+        assert not output.errors  # and no open-records pass: the range is closed
 
     @HttpMocker()
     def test_given_sync_last_n_days_when_read_then_the_first_window_starts_n_days_before_today_at_midnight(
@@ -109,6 +117,7 @@ class TestMessages:
     ) -> None:
         """sync_last_n_days=2 replaces start_date with midnight UTC two days before the sync."""
         given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Messages.json")
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
             messages_page().build(),
@@ -122,6 +131,7 @@ class TestMessages:
     def test_given_window_with_two_pages_when_read_then_the_next_page_keeps_the_window_filter(self, http_mocker: HttpMocker) -> None:
         """Inside a window, the next page is Twilio's `next_page_uri`, which already carries the window's filter."""
         given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Messages.json")
         next_uri = (
             f"/2010-04-01/Accounts/{MAIN_ACCOUNT_SID}/Messages.json?DateSent%3E=2024-01-08T00%3A00%3A00Z"
             "&DateSent%3C=2024-01-10T00%3A00%3A00Z&PageSize=1000&Page=1&PageToken=PASMaaaa"
@@ -140,6 +150,7 @@ class TestMessages:
     def test_given_two_accounts_when_read_then_state_keeps_each_accounts_latest_date_sent(self, http_mocker: HttpMocker) -> None:
         """State is kept per account: one account's newer messages never move another account's cursor."""
         given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
+        given_no_open_records(http_mocker, "Messages.json", MAIN_ACCOUNT_SID, SUBACCOUNT_SID)
         config = ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build()
         window = {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}
         http_mocker.get(
@@ -159,9 +170,36 @@ class TestMessages:
         }
 
     @HttpMocker()
+    def test_given_three_windows_when_read_then_a_state_follows_each_window(self, http_mocker: HttpMocker) -> None:
+        """A STATE is emitted when each window closes (the CDK's own cursor waits ten minutes between them), so a
+        sync killed after any window resumes after it."""
+        given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Messages.json")
+        windows = [
+            ("2023-12-25T00:00:00Z", "2023-12-31T23:59:59Z", "Sat, 30 Dec 2023 08:00:00 +0000"),
+            ("2024-01-01T00:00:00Z", "2024-01-07T23:59:59Z", "Fri, 05 Jan 2024 08:00:00 +0000"),
+            ("2024-01-08T00:00:00Z", "2024-01-10T00:00:00Z", "Tue, 09 Jan 2024 08:00:00 +0000"),
+        ]
+        for start, end, date_sent in windows:
+            http_mocker.get(
+                api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": start, "DateSent<": end}), messages_page(date_sent).build()
+            )
+
+        output = read_stream("messages", ConfigBuilder().with_start_date("2023-12-25T00:00:00Z").build(), SyncMode.incremental)
+
+        cursors = [
+            cursors_by_account(stream_state_of(message), "date_sent").get(MAIN_ACCOUNT_SID) for message in output.state_messages
+        ]
+        per_window = [cursor for cursor in cursors[:-1] if cursor]
+        assert len(per_window) >= len(windows) - 1, cursors
+        assert per_window == sorted(per_window)
+        assert cursors[-1] == "2024-01-09T08:00:00Z"
+
+    @HttpMocker()
     def test_given_state_when_read_then_the_first_window_starts_at_the_accounts_cursor(self, http_mocker: HttpMocker) -> None:
         """A sync from state asks Twilio only for messages sent since the account's cursor, not since start_date."""
         given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Messages.json")
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-09T06:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
             messages_page("Tue, 09 Jan 2024 18:00:00 +0000").build(),
@@ -179,6 +217,7 @@ class TestMessages:
     ) -> None:
         """lookback_window=N re-reads the N minutes before the cursor: `DateSent>=` is the state minus N minutes."""
         given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Messages.json")
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-09T05:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
             messages_page("Tue, 09 Jan 2024 05:30:00 +0000").build(),
@@ -194,6 +233,7 @@ class TestMessages:
     def test_given_state_for_main_account_only_when_a_subaccount_is_new_then_it_starts_at_start_date(self, http_mocker: HttpMocker) -> None:
         """An account without a cursor (a subaccount created since the last sync) is read from start_date."""
         given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
+        given_no_open_records(http_mocker, "Messages.json", MAIN_ACCOUNT_SID, SUBACCOUNT_SID)
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-09T06:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
             messages_page().build(),
@@ -215,6 +255,7 @@ class TestCalls:
     def test_given_calls_when_read_then_windows_filter_on_end_time_and_state_follows_end_time(self, http_mocker: HttpMocker) -> None:
         """Calls are windowed on `EndTime>=`/`EndTime<=` (a call is final once ended); the cursor is end_time."""
         given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Calls.json")
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Calls.json", {"EndTime>": "2024-01-08T00:00:00Z", "EndTime<": "2024-01-10T00:00:00Z"}),
             TwilioPage("calls")
@@ -234,6 +275,7 @@ class TestCalls:
     ) -> None:
         """`EndTime>=` is the saved end_time minus lookback_window minutes."""
         given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Calls.json")
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Calls.json", {"EndTime>": "2024-01-08T23:30:00Z", "EndTime<": "2024-01-10T00:00:00Z"}),
             TwilioPage("calls").build(),
@@ -243,6 +285,156 @@ class TestCalls:
         output = read_stream("calls", ConfigBuilder().with_lookback_window(30).build(), SyncMode.incremental, state=state)
 
         assert not output.errors
+
+
+@freeze_time(NOW)
+class TestOpenRecords:
+    """A queued message has no date_sent and a call in progress no end_time: no date window can return them. After
+    each account's newest window the connector asks for them directly (TwilioPagination)."""
+
+    WINDOW = {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}
+    CALLS_WINDOW = {"EndTime>": "2024-01-08T00:00:00Z", "EndTime<": "2024-01-10T00:00:00Z"}
+    QUEUED = "SM" + "9" * 32
+
+    def config(self, **fields: Any) -> Dict[str, Any]:
+        builder = ConfigBuilder().with_start_date("2024-01-08T00:00:00Z")
+        for name, value in fields.items():
+            builder.with_field(name, value)
+        return builder.build()
+
+    @HttpMocker()
+    def test_given_a_queued_message_when_read_then_it_is_emitted_once_and_does_not_move_the_state(self, http_mocker: HttpMocker) -> None:
+        """The open pass reads the newest messages unfiltered and keeps only those without date_sent: the queued
+        message arrives once, the sent one (also on that page) only from its window, and the state stays at the
+        newest date_sent."""
+        given_accounts(http_mocker)
+        sent = a_record("messages", sid="SM" + "1" * 32, date_sent="Tue, 09 Jan 2024 08:00:00 +0000", num_media="0")
+        queued = a_record("messages", sid=self.QUEUED, date_sent=None, status="queued", num_media="0")
+        http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Messages.json", self.WINDOW), TwilioPage("messages").with_record(sent).build())
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json"), TwilioPage("messages").with_record(queued).with_record(sent).build()
+        )
+
+        output = read_stream("messages", self.config(), SyncMode.incremental)
+
+        assert sorted((record["sid"], record["status"]) for record in records_of(output)) == [
+            ("SM" + "1" * 32, sent["status"]),
+            (self.QUEUED, "queued"),
+        ]
+        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T08:00:00Z"}
+        assert not output.errors
+
+    @HttpMocker()
+    def test_given_open_messages_on_two_pages_when_read_then_the_pass_stops_at_the_first_page_without_one(
+        self, http_mocker: HttpMocker
+    ) -> None:
+        """Open messages are the newest: the pass follows next_page_uri while a page holds one, and stops at the
+        first page without (its next page is never asked for: an unexpected request would fail the read)."""
+        given_accounts(http_mocker)
+        http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Messages.json", self.WINDOW), TwilioPage("messages").build())
+        page_2 = f"/2010-04-01/Accounts/{MAIN_ACCOUNT_SID}/Messages.json?PageSize=1000&Page=1&PageToken=PASM2"
+        page_3 = f"/2010-04-01/Accounts/{MAIN_ACCOUNT_SID}/Messages.json?PageSize=1000&Page=2&PageToken=PASM3"
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json"),
+            TwilioPage("messages").with_record(a_record("messages", sid=self.QUEUED, date_sent=None, num_media="0"))
+            .with_next_page_uri(page_2).build(),
+        )
+        http_mocker.get(
+            next_page_request(page_2),
+            TwilioPage("messages").with_record(a_record("messages", sid="SM" + "8" * 32, date_sent="", num_media="0"))
+            .with_record(a_record("messages", sid="SM" + "7" * 32, date_sent="Sat, 06 Jan 2024 08:00:00 +0000", num_media="0"))
+            .with_next_page_uri(page_3).build(),
+        )
+        http_mocker.get(
+            next_page_request(page_3),
+            TwilioPage("messages")
+            .with_record(a_record("messages", sid="SM" + "6" * 32, date_sent="Fri, 05 Jan 2024 08:00:00 +0000", num_media="0"))
+            .with_next_page_uri(page_3 + "4").build(),
+        )
+
+        output = read_stream("messages", self.config(), SyncMode.incremental)
+
+        assert sorted(record["sid"] for record in records_of(output)) == ["SM" + "8" * 32, self.QUEUED]
+        assert not output.errors
+
+    @HttpMocker()
+    def test_given_calls_in_progress_when_read_then_each_open_status_is_asked_for(self, http_mocker: HttpMocker) -> None:
+        """Twilio filters calls by status: the pass asks for queued, ringing and in-progress calls."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Calls.json", self.CALLS_WINDOW),
+            TwilioPage("calls").with_record(a_record("calls", sid="CA" + "1" * 32, end_time="Tue, 09 Jan 2024 12:00:00 +0000")).build(),
+        )
+        for status in ("queued", "ringing", "in-progress"):
+            http_mocker.get(
+                api_request(MAIN_ACCOUNT_SID, "Calls.json", {"Status": status}),
+                TwilioPage("calls").with_record(a_record("calls", sid=f"CA{status[:2]}" + "0" * 30, status=status, end_time=None)).build(),
+            )
+
+        output = read_stream("calls", self.config(), SyncMode.incremental)
+
+        statuses = sorted(record["status"] for record in records_of(output))
+        assert statuses == sorted([a_record("calls")["status"], "queued", "ringing", "in-progress"])
+        assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T12:00:00Z"}
+
+    @HttpMocker()
+    def test_given_call_status_filter_when_read_then_only_that_open_status_is_asked_for(self, http_mocker: HttpMocker) -> None:
+        """With call_status=ringing every request carries Status=ringing; the pass asks for ringing calls only."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Calls.json", {**self.CALLS_WINDOW, "Status": "ringing"}),
+            TwilioPage("calls").build(),
+        )
+        http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Calls.json", {"Status": "ringing"}), TwilioPage("calls").build())
+
+        output = read_stream("calls", self.config(call_status="ringing"), SyncMode.incremental)
+
+        assert not output.errors
+
+    @HttpMocker()
+    def test_given_completed_call_status_filter_when_read_then_no_open_pass(self, http_mocker: HttpMocker) -> None:
+        """call_status=completed cannot match an open call: only the windows are read."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Calls.json", {**self.CALLS_WINDOW, "Status": "completed"}),
+            TwilioPage("calls").build(),
+        )
+
+        output = read_stream("calls", self.config(call_status="completed"), SyncMode.incremental)
+
+        assert not output.errors
+
+    @HttpMocker()
+    def test_given_to_filter_when_read_then_the_open_pass_keeps_it(self, http_mocker: HttpMocker) -> None:
+        """The open pass asks for the same number the windows ask for."""
+        given_accounts(http_mocker)
+        to = {"To": "+15558675310"}
+        http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Messages.json", {**self.WINDOW, **to}), TwilioPage("messages").build())
+        http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Messages.json", to), TwilioPage("messages").build())
+
+        output = read_stream("messages", self.config(to_phone_number="+15558675310"), SyncMode.incremental)
+
+        assert not output.errors
+
+    @HttpMocker()
+    def test_given_older_windows_when_read_then_only_the_newest_is_followed_by_the_pass(self, http_mocker: HttpMocker) -> None:
+        """Two windows, one open pass (mocked once: a second pass would be an unmatched request)."""
+        given_accounts(http_mocker)
+        open_pass = api_request(MAIN_ACCOUNT_SID, "Messages.json")
+        http_mocker.get(open_pass, messages_page().build())
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-01T00:00:00Z", "DateSent<": "2024-01-07T23:59:59Z"}),
+            messages_page().build(),
+        )
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page().build(),
+        )
+
+        output = read_stream("messages", ConfigBuilder().build(), SyncMode.incremental)
+
+        assert not output.errors
+        http_mocker.assert_number_of_calls(open_pass, 1)
 
 
 @freeze_time(NOW)

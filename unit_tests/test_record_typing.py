@@ -20,6 +20,7 @@ from builders import (
     accounts_page,
     an_account,
     api_request,
+    given_no_open_records,
     json_response,
     product_request,
     read_stream,
@@ -61,6 +62,7 @@ def messages(tmp_path_factory) -> Dict[str, Dict[str, Any]]:
         accounts, messages_request = accounts_list_request(), api_request(MAIN_ACCOUNT_SID, "Messages.json", window)
         http_mocker.get(accounts, accounts_page(an_account(MAIN_ACCOUNT_SID)))
         http_mocker.get(messages_request, page.build())
+        given_no_open_records(http_mocker, "Messages.json")
 
         output = read_stream("messages", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build())
 
