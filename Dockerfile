@@ -37,4 +37,4 @@ ENTRYPOINT ["python", "/airbyte/integration_code/main.py"]
 USER 1000:1000
 
 LABEL io.airbyte.name=airbyte/source-twilio
-LABEL io.airbyte.version=0.1.0
+LABEL io.airbyte.version=0.2.0
