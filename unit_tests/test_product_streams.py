@@ -3,10 +3,12 @@ Basic-auth username, so a subaccount is read as `ACsub:<parent token>`."""
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, List
 
-from airbyte_cdk.models import SyncMode
+from airbyte_cdk.models import AirbyteStateMessage, SyncMode
+from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.mock_http import HttpMocker
+from airbyte_cdk.test.state_builder import StateBuilder
 from builders import (
     API_KEY_SECRET,
     API_KEY_SID,
@@ -28,6 +30,8 @@ from builders import (
     records_of,
 )
 from freezegun import freeze_time
+
+from source_twilio.source import conversations_changed_since
 
 CONVERSATIONS = "https://conversations.twilio.com/v1/Conversations"
 ALERTS = "https://monitor.twilio.com/v1/Alerts"
@@ -97,6 +101,69 @@ class TestConversations:
         output = read_stream("conversations", ConfigBuilder().with_api_key().build())
 
         assert [record["sid"] for record in records_of(output)] == ["CH" + "1" * 32]
+
+
+@freeze_time(NOW)
+class TestConversationChildren:
+    CLOSED_OLD, CLOSED_NEW, ACTIVE_OLD = "CH" + "1" * 32, "CH" + "2" * 32, "CH" + "3" * 32
+
+    @staticmethod
+    def children_state(cursor: str) -> List[AirbyteStateMessage]:
+        state = {"use_global_cursor": True, "state": {"date_updated": cursor}}
+        return StateBuilder().with_stream_state("conversation_messages", state).build()
+
+    def given_conversations(self, http_mocker: HttpMocker) -> None:
+        given_accounts(http_mocker)
+        http_mocker.get(
+            product_request(CONVERSATIONS),
+            ProductPage("conversations")
+            .with_record(a_record("conversations", sid=self.CLOSED_OLD, state="closed", date_updated="2024-01-05T10:00:00Z"))
+            .with_record(a_record("conversations", sid=self.CLOSED_NEW, state="closed", date_updated="2024-01-09T10:00:00Z"))
+            .with_record(a_record("conversations", sid=self.ACTIVE_OLD, state="active", date_updated="2024-01-02T10:00:00Z"))
+            .build(),
+        )
+
+    @HttpMocker()
+    def test_given_state_when_read_messages_then_closed_conversations_unchanged_since_are_not_listed(self, http_mocker: HttpMocker) -> None:
+        """A conversation closed before the state takes no new messages: its list is not asked for. One closed
+        since the state, and every open one (a new message does not change its date_updated), are."""
+        self.given_conversations(http_mocker)
+        for sid in (self.CLOSED_NEW, self.ACTIVE_OLD):
+            http_mocker.get(
+                product_request(f"{CONVERSATIONS}/{sid}/Messages"),
+                ProductPage("conversation_messages")
+                .with_record(
+                    a_record("conversation_messages", sid="IM" + sid[2:], conversation_sid=sid, date_updated="2024-01-09T09:00:00Z")
+                )
+                .build(),
+            )
+
+        state = self.children_state("2024-01-08T00:00:00Z")
+        output = read_stream("conversation_messages", ConfigBuilder().build(), SyncMode.incremental, state=state)
+
+        assert not output.errors
+        assert sorted(record["conversation_sid"] for record in records_of(output)) == [self.CLOSED_NEW, self.ACTIVE_OLD]
+
+    def test_given_both_children_selected_when_one_has_no_state_then_every_conversation_is_listed(self) -> None:
+        """The skip uses the oldest state of the selected children; a child without state reads everything."""
+        catalog = CatalogBuilder().with_stream("conversation_messages", SyncMode.incremental).with_stream(
+            "conversation_participants", SyncMode.incremental).build()
+        assert conversations_changed_since(catalog, self.children_state("2024-01-08T00:00:00Z"), 0) == ""
+
+    def test_given_lookback_when_state_then_the_skip_starts_lookback_and_a_minute_before_it(self) -> None:
+        catalog = CatalogBuilder().with_stream("conversation_messages", SyncMode.incremental).build()
+        assert conversations_changed_since(catalog, self.children_state("2024-01-08T00:00:00Z"), 30) == "2024-01-07T23:29:00Z"
+
+    @HttpMocker()
+    def test_given_no_state_when_read_messages_then_every_conversation_is_listed(self, http_mocker: HttpMocker) -> None:
+        """The first sync lists the messages of every conversation, closed ones too."""
+        self.given_conversations(http_mocker)
+        for sid in (self.CLOSED_OLD, self.CLOSED_NEW, self.ACTIVE_OLD):
+            http_mocker.get(product_request(f"{CONVERSATIONS}/{sid}/Messages"), ProductPage("conversation_messages").build())
+
+        output = read_stream("conversation_messages", ConfigBuilder().build(), SyncMode.incremental)
+
+        assert not output.errors
 
 
 @freeze_time(NOW)
