@@ -7,8 +7,8 @@
 - TwilioJsonDecoder: parses each page once, with orjson, for both the record extractor and the paginator.
 - TwilioErrorHandler: answers "success" for 2xx pages before the rule list (which parses the body) is consulted.
 - TwilioListExtractor: the page's list (`messages`, `calls`, ...) or, for single-object endpoints, the page itself.
-- WindowCheckpointCursor: the CDK's per-account cursor, with a STATE after every closed window instead of every
-  ten minutes.
+- WindowCheckpointCursor: the CDK's per-account cursor, with a STATE after every closed window and every few
+  thousand records instead of every ten minutes.
 - TwilioPagination: Twilio's `next_page_uri`, then, after an account's newest window, the records still open (a
   queued message, a call in progress), which no date filter can match.
 
@@ -17,6 +17,7 @@ Components are shared across the CDK's worker threads: nothing here keeps per-re
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -90,16 +91,36 @@ class TwilioAccountPartitionRouter(PartitionRouter):
 
 
 class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
-    """The per-account cursor of every incremental stream, checkpointing after every closed window.
+    """The per-account cursor of every incremental stream, checkpointing after every closed window and every few
+    thousand records.
 
     The CDK's cursor emits STATE at most once every 600 seconds: a sync killed nine minutes into a year of
     messages restarts nine minutes back. Here a STATE follows every window that closes (the cursor itself only
-    advances over windows that are complete, so each STATE is safe to resume from). Children with one cursor for
-    all their parents (message media, participants, steps) close a partition per parent record, thousands per
-    sync; their STATE, which only moves with the parent's, is kept to one a second.
+    advances over windows that are complete, so each STATE is safe to resume from). Inside a long window the
+    cursor cannot move (Twilio lists newest first), but a STATE every RECORDS_PER_STATE records still lets Airbyte
+    commit what came before it. Children with one cursor for all their parents (message media, participants,
+    steps) close a partition per parent record, thousands per sync; their STATE, which only moves with the
+    parent's, is kept to one a second.
+
+    Records and STATE reach the output in the order they are queued, and a window's records are all queued before
+    it closes: a STATE never covers a record not yet emitted.
     """
 
     CHILD_STATE_INTERVAL_SECONDS = 1.0
+    RECORDS_PER_STATE = 5000
+
+    @classmethod
+    def adopt(cls, cursor: ConcurrentPerPartitionCursor) -> ConcurrentPerPartitionCursor:
+        """Turns a cursor the CDK's factory built into this class (it only changes when STATE is emitted)."""
+        cursor.__class__ = cls
+        cursor._records_seen = itertools.count(1)  # type: ignore[attr-defined]
+        return cursor
+
+    def observe(self, record: Any) -> None:
+        super().observe(record)
+        if next(self._records_seen) % self.RECORDS_PER_STATE == 0:  # type: ignore[attr-defined]
+            with self._lock:
+                self._emit_state_message()
 
     def _throttle_state_message(self) -> Optional[float]:
         now = time.time()

@@ -90,9 +90,7 @@ class SourceTwilio(YamlDeclarativeSource):
         create_cursor = factory.create_concurrent_cursor_from_perpartition_cursor
 
         def create_checkpointing_cursor(*args: Any, **kwargs: Any) -> Any:
-            cursor = create_cursor(*args, **kwargs)
-            cursor.__class__ = WindowCheckpointCursor
-            return cursor
+            return WindowCheckpointCursor.adopt(create_cursor(*args, **kwargs))
 
         factory.create_concurrent_cursor_from_perpartition_cursor = create_checkpointing_cursor  # type: ignore[method-assign]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
+import pytest
 from airbyte_cdk.models import AirbyteStateMessageSerializer, SyncMode
 from airbyte_cdk.test.mock_http import HttpMocker
 from airbyte_cdk.test.state_builder import StateBuilder
@@ -25,6 +26,8 @@ from builders import (
     records_of,
 )
 from freezegun import freeze_time
+
+from source_twilio.components import WindowCheckpointCursor
 
 
 def cursors_by_account(state: Dict[str, Any], cursor_field: str) -> Dict[str, Any]:
@@ -194,6 +197,28 @@ class TestMessages:
         assert len(per_window) >= len(windows) - 1, cursors
         assert per_window == sorted(per_window)
         assert cursors[-1] == "2024-01-09T08:00:00Z"
+
+    @HttpMocker()
+    def test_given_a_long_window_when_read_then_a_state_follows_every_few_thousand_records(
+        self, http_mocker: HttpMocker, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Inside a window the cursor cannot move (newest first), but a STATE still follows every
+        RECORDS_PER_STATE records (here 2), so Airbyte can commit what came before it."""
+        monkeypatch.setattr(WindowCheckpointCursor, "RECORDS_PER_STATE", 2)
+        given_accounts(http_mocker)
+        given_no_open_records(http_mocker, "Messages.json")
+        dates = [f"Tue, 09 Jan 2024 0{hour}:00:00 +0000" for hour in range(5, 0, -1)]
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page(*dates).build(),
+        )
+
+        output = read_stream("messages", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental)
+
+        assert len(records_of(output)) == 5
+        # 2 mid-window (after records 2 and 4), 1 when the window closes, 1 at the end.
+        assert len(output.state_messages) >= 4
+        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T05:00:00Z"}
 
     @HttpMocker()
     def test_given_state_when_read_then_the_first_window_starts_at_the_accounts_cursor(self, http_mocker: HttpMocker) -> None:
