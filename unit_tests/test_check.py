@@ -106,9 +106,12 @@ def test_given_only_closed_accounts_selected_when_check_then_failed_says_no_acti
     assert "account_sids" in statuses[0]["message"]
 
 
-def test_given_network_error_when_check_then_failed_without_secret(requests_mock, tmp_path, capfd) -> None:
-    """When Twilio cannot be reached, check fails with a message about the network; no credential appears in any
-    output, even when the underlying error text carries one."""
+def test_given_network_error_when_check_then_failed_without_secret(requests_mock, tmp_path, capfd, monkeypatch) -> None:
+    """When Twilio cannot be reached, check fails with a message about the network, after backing off 1, 2, 4 ...
+    s (at most 30 s a wait); no credential appears in any output, even when the underlying error text carries
+    one."""
+    waits = []
+    monkeypatch.setattr("source_twilio.accounts.time.sleep", waits.append)
     leaky_error = requests.exceptions.ConnectionError(f"proxy refused Authorization: {basic_auth(MAIN_ACCOUNT_SID, AUTH_TOKEN)} token={AUTH_TOKEN}")
     requests_mock.get(f"{API}/2010-04-01/Accounts.json", exc=leaky_error)
     requests_mock.get(f"{API}/2010-04-01/Accounts/{MAIN_ACCOUNT_SID}.json", exc=leaky_error)
@@ -118,5 +121,6 @@ def test_given_network_error_when_check_then_failed_without_secret(requests_mock
     assert exit_code is None
     assert len(statuses) == 1 and statuses[0]["status"] == "FAILED"
     assert "reach Twilio" in statuses[0]["message"]
+    assert waits == [1, 2, 4, 8, 16, 30, 30]
     assert AUTH_TOKEN not in printed
     assert basic_auth(MAIN_ACCOUNT_SID, AUTH_TOKEN).split()[1] not in printed
