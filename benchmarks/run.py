@@ -197,7 +197,7 @@ def windows(start: datetime, end: datetime, step: timedelta) -> List[Tuple[datet
     return out
 
 
-OPEN_PASS_REQUESTS = {"messages": 1, "calls": 3}
+OPEN_PASS_REQUESTS = {"messages": 1, "calls": 7}
 
 
 def minimum_requests(buckets: Dict[Tuple[str, str, str], int], start: Optional[datetime],
@@ -209,8 +209,8 @@ def minimum_requests(buckets: Dict[Tuple[str, str, str], int], start: Optional[d
     window's last page (an empty window still costs one request); plus one Accounts.json.
     unwindowed: ceil(records / 1000) per account and stream, plus one Accounts.json.
     Both include the open-records pass each account's newest window is followed by (records no date filter can
-    match): one request for messages (the open ones are the newest, on the first page), one per open status
-    (queued, ringing, in-progress) for calls.
+    match): one request for messages (the open ones are the newest, on the first page), one per status for calls
+    (queued, ringing, in-progress; canceled, failed, busy, no-answer, which may lack end_time).
 
     `buckets` counts the run's records per (stream, account, cursor hour "YYYY-MM-DDTHH"), taken from its stdout;
     the check column says whether those records are the emulator's truth. Windows start on whole hours here (the
@@ -896,8 +896,8 @@ def report(args: argparse.Namespace, argv: List[str], c: Contenders, facts: Dict
             L.append(f"| {account} | {stream} | {n} |")
         L.append("")
         # Per account: each stream's last window (1), the open-records pass: messages' newest page plus the next one
-        # (the first holds the open messages), calls' three open statuses; plus Accounts.json.
-        per_account = (1 + 2) + (1 + 3)
+        # (the first holds the open messages), calls' seven status queries; plus Accounts.json.
+        per_account = (1 + 2) + (1 + 7)
         inc["target"] = ("incremental with nothing new: a handful of requests", second.requests <= 3 * per_account + 1,
                          f"{second.requests} requests")
 

@@ -419,7 +419,7 @@ def render_summary(run: RunSql, record_counts: Mapping[str, int], schema: str = 
     out.append("Calls")
     still_open = all_calls - ended
     out.append(f"  calls:                 {all_calls:,}" + (f" ({still_open:,} still queued, ringing or in progress)" if still_open else
-                                                         " (all ended; calls in progress arrive in a later sync, once they end)"))
+                                                         " (none queued, ringing or in progress when synced)"))
     out.append(f"  completion rate:       {percent(completed, ended)}  ({completed:,} completed of {ended:,} ended)")
     out.append(f"  abandon rate:          {percent(abandoned, ended)}  ({abandoned:,} busy, no-answer or canceled)")
     out.append(f"  failure rate:          {percent(failed, ended)}  ({failed:,} failed)")

@@ -221,17 +221,18 @@ class TwilioListExtractor(RecordExtractor):
     Equivalent to a DpathExtractor with `field_path: [list_key]`, whose generic path walk was a fifth of a sync's
     CPU at 1,000 records a page. {"messages": [m1, m2], "next_page_uri": ...} -> m1, m2
 
-    On a page of the open-records pass (see TwilioPagination) only the records whose cursor field is still empty
-    are kept: the others were, or will be, read in their date window.
+    On a page of the open-records pass (see TwilioPagination) only the records whose cursor field is empty are
+    kept: the others were, or will be, read in their date window.
     """
 
     parameters: InitVar[Mapping[str, Any]]
+    config: Config = field(default_factory=dict)
     list_key: str = ""
     decoder: JsonDecoder = field(default_factory=lambda: TwilioJsonDecoder())
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._list_key = self.list_key or parameters.get("list_key", "")
-        self._open_pass = _OpenPass.of(parameters)
+        self._open_pass = _OpenPass.of(parameters, self.config)
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         for body in self.decoder.decode(response):
@@ -242,28 +243,46 @@ class TwilioListExtractor(RecordExtractor):
             records = body.get(self._list_key)
             if not isinstance(records, list):
                 continue
-            if self._open_pass and not self._open_pass.is_window_request(response.request.url):
-                yield from (record for record in records if self._open_pass.is_open(record))
+            url = response.request.url
+            if self._open_pass and not self._open_pass.is_window_request(url):
+                keep = self._open_pass.keeper(url)
+                yield from (record for record in records if keep(record))
             else:
                 yield from records
 
 
+_ACCOUNT_IN_PATH = re.compile(r"/Accounts/(AC[0-9a-fA-F]{32})/")
+
+
 @dataclass(frozen=True)
 class _OpenPass:
-    """Where a stream's open records are: `open_queries` are the list queries that return them (`Status=ringing`
-    for calls; the unfiltered list, newest first, for messages), `cursor_field` is empty until they settle and
-    `start_param` is the date filter every window request carries."""
+    """Where a stream's records with an empty cursor are, and which of them to keep.
 
-    queries: Tuple[str, ...]
+    `open_queries` return records still in flight (`Status=ringing` for calls; the unfiltered list, newest first,
+    for messages), all of them current. `settled_queries` return records that are final yet keep an empty cursor
+    for good (a failed or canceled call has no `end_time`: Twilio leaves it empty when a call "did not complete
+    successfully"); Twilio cannot filter them by date, so only those created since the account's sync start
+    (`config['__open_since']`, else `start_date`) are kept, and paging stops below it (lists are newest first).
+    """
+
+    queries: Tuple[Tuple[str, bool], ...]  # (query, settled)
     cursor_field: str
     start_param: str
+    since_by_account: Mapping[str, str]
+    default_since: str
 
     @staticmethod
-    def of(parameters: Mapping[str, Any]) -> Optional["_OpenPass"]:
-        queries = parameters.get("open_queries")
+    def of(parameters: Mapping[str, Any], config: Config) -> Optional["_OpenPass"]:
+        queries = [(q, False) for q in parameters.get("open_queries") or []]
+        queries += [(q, True) for q in parameters.get("settled_queries") or []]
         if not queries:
             return None
-        return _OpenPass(tuple(queries), parameters["cursor_field"], parameters["start_param"])
+        call_status = config.get("call_status")
+        if call_status:
+            # With a call status filter the requester sends Status=<it> on every request: only that query is left.
+            queries = [(q, settled) for q, settled in queries if parse_qs(q).get("Status", [call_status]) == [call_status]]
+        since = (config.get("__open_since") or {}).get(parameters.get("name"), {})
+        return _OpenPass(tuple(queries), parameters["cursor_field"], parameters["start_param"], since, config.get("__start", ""))
 
     def is_window_request(self, url: str) -> bool:
         return self.start_param in parse_qs(urlsplit(url).query)
@@ -274,10 +293,19 @@ class _OpenPass:
     def query_index(self, url: str) -> int:
         """Which of `queries` the open-pass request `url` runs (its own filters are all in the URL)."""
         asked = parse_qs(urlsplit(url).query)
-        for index, query in enumerate(self.queries):
+        for index, (query, _) in enumerate(self.queries):
             if all(asked.get(key) == values for key, values in parse_qs(query).items()):
                 return index
         return len(self.queries)
+
+    def keeper(self, url: str) -> Callable[[Mapping[str, Any]], bool]:
+        """Which records of the open-pass page at `url` to emit."""
+        index = self.query_index(url)
+        if index >= len(self.queries) or not self.queries[index][1]:
+            return self.is_open
+        account = _ACCOUNT_IN_PATH.search(urlsplit(url).path)
+        since = self.since_by_account.get(account.group(1) if account else "", self.default_since)
+        return lambda record: self.is_open(record) and (to_iso_utc(record.get("date_created")) or "") >= since
 
 
 @dataclass
@@ -285,14 +313,18 @@ class TwilioPagination(PaginationStrategy):
     """Pages of the 2010 API: the host plus Twilio's relative `next_page_uri`, which carries the filters and the
     PageToken.
 
-    For streams with `open_queries` (messages, calls) the newest window of each account is followed by an
-    open-records pass. A queued or scheduled message has no `date_sent` and a call still ringing or in progress
-    has no `end_time`; Twilio's date filters never match an empty field, so no window returns them. The pass asks
-    for them directly: `Status=queued`, `ringing`, `in-progress` for calls (Twilio filters calls by status), and
-    for messages, which have no status filter, the unfiltered list, newest first, page by page while a page
-    still holds an open message (they are the newest: a message is queued when it is created). The extractor keeps
-    only the open records of those pages, so nothing is emitted twice. Skipped when `end_date` is set: the sync
-    then reads a closed range.
+    For streams with `open_queries` (messages, calls) the newest window of each account is followed by a pass
+    for the records no date window can return, because their cursor is empty. A queued or scheduled message has
+    no `date_sent`, and a call still ringing or in progress has no `end_time`. Twilio's date filters never match an
+    empty field, so the pass asks for these records directly:
+    - calls: `Status=queued`, `ringing` and `in-progress`, every page, since Twilio filters calls by status;
+    - messages: no status filter exists, so the unfiltered list, newest first, page by page while a page still
+      holds an open message. They are the newest: a message is queued when it is created.
+
+    Then come the `settled_queries`: failed and canceled calls (busy and no-answer too, in case Twilio leaves
+    their `end_time` empty as well), newest first, while a page's oldest record is still kept (see _OpenPass).
+    The extractor keeps only the records with an empty cursor, so nothing is emitted twice. Skipped when `end_date`
+    is set: the sync then reads a closed range.
 
     The token is derived from the response alone: one instance pages every partition, in several threads.
     """
@@ -302,12 +334,7 @@ class TwilioPagination(PaginationStrategy):
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._list_key = parameters.get("list_key", "")
-        self._open_pass = _OpenPass.of(parameters)
-        call_status = self.config.get("call_status")
-        if self._open_pass and call_status:
-            # With a call status filter the requester sends Status=<it> on every request: only that query is left.
-            queries = tuple(q for q in self._open_pass.queries if parse_qs(q).get("Status", [call_status]) == [call_status])
-            self._open_pass = _OpenPass(queries, self._open_pass.cursor_field, self._open_pass.start_param)
+        self._open_pass = _OpenPass.of(parameters, self.config)
 
     @property
     def initial_token(self) -> Optional[Any]:
@@ -336,9 +363,14 @@ class TwilioPagination(PaginationStrategy):
             if stream_slice is not None and self._is_newest_window(stream_slice):
                 return self._open_query_url(url, 0)
             return None
-        index = open_pass.query_index(url)
         records = body.get(self._list_key) or []
-        if next_uri and any(open_pass.is_open(record) for record in records):
+        index = open_pass.query_index(url)
+        settled = index < len(open_pass.queries) and open_pass.queries[index][1]
+        keep = open_pass.keeper(url)
+        # Open records are the newest: go on while a page holds one. Settled ones are kept down to the account's
+        # sync start: go on while the page's oldest record is still kept.
+        more = keep(records[-1]) if settled and records else any(keep(record) for record in records)
+        if next_uri and more:
             return self.config["__hosts"]["api"] + next_uri
         return self._open_query_url(url, index + 1)
 
@@ -350,7 +382,7 @@ class TwilioPagination(PaginationStrategy):
         if index >= len(self._open_pass.queries):
             return None
         scheme, netloc, path, _, _ = urlsplit(url)
-        query = "&".join(part for part in ("PageSize=1000", self._open_pass.queries[index]) if part)
+        query = "&".join(part for part in ("PageSize=1000", self._open_pass.queries[index][0]) if part)
         return urlunsplit((scheme, netloc, path, query, ""))
 
 

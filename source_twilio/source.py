@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
-from typing import Any, Iterator, List, Mapping, Optional
+from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 import requests
 from airbyte_cdk.models import (
@@ -33,6 +34,42 @@ ACCOUNTLESS_STREAMS = frozenset({"pricing_messaging_countries", "pricing_voice_c
 # Children of conversations: a closed conversation takes no new messages or participants, so one closed before
 # the children's state (unchanged since) is not read again.
 CONVERSATION_CHILDREN = ("conversation_messages", "conversation_participants")
+
+
+# Streams whose settled records can keep an empty cursor (a failed call has no end_time): the open-records pass
+# reads those created since each account's sync start (components._OpenPass).
+SETTLED_WITHOUT_CURSOR_STREAMS = {"calls": "end_time"}
+# A call is queued or ringing for seconds, rarely minutes: one that was in flight when the last sync started and
+# failed or was canceled after it was created at most this long before that sync's cursor.
+OPEN_RECORD_MARGIN = timedelta(hours=1)
+
+
+def open_pass_since(state: Optional[List[AirbyteStateMessage]], lookback_minutes: int) -> Dict[str, Dict[str, str]]:
+    """Per stream and account: the creation time from which settled records without a cursor are read, the
+    account's saved cursor less the lookback window and OPEN_RECORD_MARGIN. Accounts without a state (and
+    unreadable cursors) are absent: they start at start_date."""
+    since: Dict[str, Dict[str, str]] = {}
+    for message in state or []:
+        dumped = AirbyteStateMessageSerializer.dump(message) if isinstance(message, AirbyteStateMessage) else message
+        stream = dumped.get("stream") or {}
+        name = (stream.get("stream_descriptor") or {}).get("name")
+        cursor_field = SETTLED_WITHOUT_CURSOR_STREAMS.get(name)
+        if not cursor_field:
+            continue
+        for entry in (stream.get("stream_state") or {}).get("states") or []:
+            account = _account_of_partition(entry.get("partition") or {})
+            cursor = parse_user_datetime(str((entry.get("cursor") or {}).get(cursor_field) or ""))
+            if account and cursor:
+                since.setdefault(name, {})[account] = format_datetime(cursor - timedelta(minutes=lookback_minutes) - OPEN_RECORD_MARGIN)
+    return since
+
+
+def _account_of_partition(partition: Mapping[str, Any]) -> Optional[str]:
+    """`{"account_sid": "AC..."}`, or Airbyte's `{"subresource_uri": "/2010-04-01/Accounts/AC.../Calls.json"}`."""
+    if partition.get("account_sid"):
+        return str(partition["account_sid"])
+    match = re.search(r"/Accounts/(AC[0-9a-fA-F]{32})/", str(partition.get("subresource_uri") or ""))
+    return match.group(1) if match else None
 
 
 def conversations_changed_since(
@@ -76,6 +113,7 @@ class SourceTwilio(YamlDeclarativeSource):
             try:
                 config = normalize_config(config)
                 config["__conversations_changed_since"] = conversations_changed_since(catalog, state, config["__lookback_minutes"])
+                config["__open_since"] = open_pass_since(state, config["__lookback_minutes"])
             except ConfigError as error:
                 # Reported by check (as a failed status) or by discover/read (as a config error), not here:
                 # spec needs no config, and check must answer with a status rather than a crash.

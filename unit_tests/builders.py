@@ -123,11 +123,13 @@ def api_request(account_sid: str, resource: str, query_params: Optional[Mapping[
     )
 
 
-# The open-records pass after each account's newest messages or calls window (TwilioPagination): calls by status,
-# messages unfiltered, newest first.
+# The open-records pass after each account's newest messages or calls window (TwilioPagination): calls by status
+# (in flight, then settled ones that may lack end_time), messages unfiltered, newest first.
+OPEN_CALL_STATUSES = ("queued", "ringing", "in-progress")
+SETTLED_CALL_STATUSES_WITHOUT_END = ("canceled", "failed", "busy", "no-answer")
 OPEN_RECORD_QUERIES = {
     "Messages.json": [{}],
-    "Calls.json": [{"Status": "queued"}, {"Status": "ringing"}, {"Status": "in-progress"}],
+    "Calls.json": [{"Status": status} for status in OPEN_CALL_STATUSES + SETTLED_CALL_STATUSES_WITHOUT_END],
 }
 
 

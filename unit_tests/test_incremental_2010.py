@@ -12,6 +12,8 @@ from airbyte_cdk.test.state_builder import StateBuilder
 from builders import (
     MAIN_ACCOUNT_SID,
     NOW,
+    OPEN_CALL_STATUSES,
+    SETTLED_CALL_STATUSES_WITHOUT_END,
     SUBACCOUNT_SID,
     ConfigBuilder,
     TwilioPage,
@@ -384,23 +386,88 @@ class TestOpenRecords:
 
     @HttpMocker()
     def test_given_calls_in_progress_when_read_then_each_open_status_is_asked_for(self, http_mocker: HttpMocker) -> None:
-        """Twilio filters calls by status: the pass asks for queued, ringing and in-progress calls."""
+        """Twilio filters calls by status: the pass asks for queued, ringing and in-progress calls (then for the
+        settled statuses that may lack end_time, here with nothing)."""
         given_accounts(http_mocker)
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Calls.json", self.CALLS_WINDOW),
             TwilioPage("calls").with_record(a_record("calls", sid="CA" + "1" * 32, end_time="Tue, 09 Jan 2024 12:00:00 +0000")).build(),
         )
-        for status in ("queued", "ringing", "in-progress"):
+        for status in OPEN_CALL_STATUSES:
             http_mocker.get(
                 api_request(MAIN_ACCOUNT_SID, "Calls.json", {"Status": status}),
                 TwilioPage("calls").with_record(a_record("calls", sid=f"CA{status[:2]}" + "0" * 30, status=status, end_time=None)).build(),
             )
+        for status in SETTLED_CALL_STATUSES_WITHOUT_END:
+            http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Calls.json", {"Status": status}), TwilioPage("calls").build())
 
         output = read_stream("calls", self.config(), SyncMode.incremental)
 
         statuses = sorted(record["status"] for record in records_of(output))
         assert statuses == sorted([a_record("calls")["status"], "queued", "ringing", "in-progress"])
         assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T12:00:00Z"}
+
+    @HttpMocker()
+    def test_given_failed_calls_without_end_time_when_read_then_those_created_since_the_accounts_cursor_arrive(
+        self, http_mocker: HttpMocker
+    ) -> None:
+        """Twilio leaves end_time empty when a call did not complete successfully: no EndTime window returns it.
+        The pass asks for each such status and keeps calls created since the account's cursor less an hour,
+        paging only while a page's oldest call is still kept (an unmatched request would fail the read)."""
+        given_accounts(http_mocker)
+        window = {"EndTime>": "2024-01-09T06:00:00Z", "EndTime<": "2024-01-10T00:00:00Z"}
+        http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Calls.json", window), TwilioPage("calls").build())
+        for status in OPEN_CALL_STATUSES + ("no-answer",):
+            http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Calls.json", {"Status": status}), TwilioPage("calls").build())
+
+        def call(sid: str, status: str, created: str, end_time: Any = None) -> Dict[str, Any]:
+            return a_record("calls", sid="CA" + sid * 32, status=status, date_created=created, end_time=end_time)
+
+        never = "/2010-04-01/Accounts/" + MAIN_ACCOUNT_SID + "/Calls.json?Status={}&PageSize=1000&Page=1&PageToken=PANEVER"
+        http_mocker.get(  # the older call is before the cursor less an hour (05:00): read already, and paging stops
+            api_request(MAIN_ACCOUNT_SID, "Calls.json", {"Status": "canceled"}),
+            TwilioPage("calls").with_record(call("a", "canceled", "Tue, 09 Jan 2024 08:00:00 +0000"))
+            .with_record(call("b", "canceled", "Tue, 09 Jan 2024 04:00:00 +0000")).with_next_page_uri(never.format("canceled")).build(),
+        )
+        page_2 = "/2010-04-01/Accounts/" + MAIN_ACCOUNT_SID + "/Calls.json?Status=failed&PageSize=1000&Page=1&PageToken=PAFAILED2"
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Calls.json", {"Status": "failed"}),
+            TwilioPage("calls").with_record(call("c", "failed", "Tue, 09 Jan 2024 07:00:00 +0000")).with_next_page_uri(page_2).build(),
+        )
+        http_mocker.get(next_page_request(page_2), TwilioPage("calls").with_record(call("d", "failed", "Mon, 08 Jan 2024 07:00:00 +0000"))
+                        .with_next_page_uri(never.format("failed")).build())
+        http_mocker.get(  # Twilio gave these an end_time: their windows return them, the pass does not
+            api_request(MAIN_ACCOUNT_SID, "Calls.json", {"Status": "busy"}),
+            TwilioPage("calls").with_record(call("e", "busy", "Tue, 09 Jan 2024 09:00:00 +0000", "Tue, 09 Jan 2024 09:00:30 +0000"))
+            .with_next_page_uri(never.format("busy")).build(),
+        )
+        state = per_account_state("calls", "end_time", {MAIN_ACCOUNT_SID: "2024-01-09T06:00:00Z"})
+
+        output = read_stream("calls", self.config(), SyncMode.incremental, state=state)
+
+        assert not output.errors
+        assert sorted(record["sid"] for record in records_of(output)) == ["CA" + "a" * 32, "CA" + "c" * 32]
+        assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T06:00:00Z"}
+
+    @HttpMocker()
+    def test_given_no_state_when_read_then_failed_calls_since_start_date_arrive(self, http_mocker: HttpMocker) -> None:
+        """A first sync keeps failed calls created since start_date."""
+        given_accounts(http_mocker)
+        http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Calls.json", self.CALLS_WINDOW), TwilioPage("calls").build())
+        for status in OPEN_CALL_STATUSES + ("canceled", "busy", "no-answer"):
+            http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Calls.json", {"Status": status}), TwilioPage("calls").build())
+        failed, no_end = {"Status": "failed"}, {"status": "failed", "end_time": None}
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Calls.json", failed),
+            TwilioPage("calls")
+            .with_record(a_record("calls", sid="CA" + "f" * 32, **no_end, date_created="Mon, 08 Jan 2024 07:00:00 +0000"))
+            .with_record(a_record("calls", sid="CA" + "0" * 32, **no_end, date_created="Sun, 07 Jan 2024 23:00:00 +0000"))
+            .build(),
+        )
+
+        output = read_stream("calls", self.config(), SyncMode.incremental)
+
+        assert [record["sid"] for record in records_of(output)] == ["CA" + "f" * 32]
 
     @HttpMocker()
     def test_given_call_status_filter_when_read_then_only_that_open_status_is_asked_for(self, http_mocker: HttpMocker) -> None:

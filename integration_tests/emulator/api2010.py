@@ -8,7 +8,9 @@ Messages and Calls are the large streams: record ``i`` is computed from
 ``(seed, account, i)`` and its time from the account's Timeline; they are returned
 newest first.  The newest ``open_tail`` of each are still open (queued / accepted
 messages without ``date_sent``; queued / ringing calls without ``start_time``,
-in-progress calls without ``end_time``) until ``advance`` completes them.
+in-progress calls without ``end_time``) until ``advance`` completes them.  Failed and
+canceled calls never get an ``end_time`` (Twilio leaves it empty when a call "did not
+complete successfully"), so no ``EndTime`` filter matches them.
 """
 from __future__ import annotations
 
@@ -49,6 +51,9 @@ MMS_PRICE = "-0.02000"
 CALL_PRICE_PER_MIN = 0.014
 OPEN_CALL_STATUSES = ("queued", "ringing", "in-progress")
 SETTLED_CALL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
+# Settled, yet without end_time (Twilio documents it empty when a call "did not complete successfully"; busy and
+# no-answer calls keep theirs here, so both cases are served).
+CALL_STATUSES_WITHOUT_END = ("failed", "canceled")
 MEDIA_TYPES = ("image/jpeg", "image/png", "image/gif", "video/mp4", "application/pdf")
 MEDIA_SLOTS = 4  # media index = message index * MEDIA_SLOTS + k
 
@@ -283,11 +288,14 @@ class CallsCollection(TimelineIndexed):
                 end = min(start + dur, info.t_settle)
                 updated = end
             else:  # was open at t_prev, completed by t_settle
-                status = "completed" if status in ("busy", "failed") else status
+                status = "completed" if status in ("busy", "failed") else "no-answer" if status == "canceled" else status
                 span = info.t_settle - info.t_prev
                 end = info.t_prev + 1 + (h >> 24) % span if span > 0 else info.t_settle
                 updated = info.t_settle
             start = min(start, end)
+            if status in CALL_STATUSES_WITHOUT_END:
+                # Twilio: end_time is "empty if the call did not complete successfully".
+                end = None
         return t, h, info, status, start, end, updated
 
     def attrs(self, i: int) -> dict:
@@ -322,7 +330,7 @@ class CallsCollection(TimelineIndexed):
             secs = end - start
             duration = str(secs)
             price = "%.5f" % (-CALL_PRICE_PER_MIN * max(1, -(-secs // 60)))
-        elif end is not None:
+        elif status in SETTLED_CALL_STATUSES:
             duration, price = "0", ("0.00000" if status in ("busy", "no-answer") else None)
         else:
             duration, price = None, None
