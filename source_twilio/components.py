@@ -104,6 +104,11 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
 
     Records and STATE reach the output in the order they are queued, and a window's records are all queued before
     it closes: a STATE never covers a record not yet emitted.
+
+    Neither YAML nor any public CDK hook sets that interval (it is a constant in a private method), so this is
+    the one class that reaches into CDK internals: `_throttle_state_message`, `_emit_state_message`, `_lock`,
+    `_use_global_cursor`. The record counter is per read, like the cursor itself (one per stream and sync).
+    unit_tests/test_incremental_2010.py fails if a CDK upgrade changes them.
     """
 
     CHILD_STATE_INTERVAL_SECONDS = 1.0
