@@ -250,13 +250,14 @@ class TwilioListExtractor(RecordExtractor):
                 continue
             url = response.request.url
             if self._open_pass and not self._open_pass.is_window_request(url):
-                keep = self._open_pass.keeper(url)
+                keep = self._open_pass.keeper(url, self._open_pass.query_index(url))
                 yield from (record for record in records if keep(record))
             else:
                 yield from records
 
 
-_ACCOUNT_IN_PATH = re.compile(r"/Accounts/(AC[0-9a-fA-F]{32})/")
+# A 2010 API path names its account: /2010-04-01/Accounts/AC.../Calls.json (request URLs and Airbyte's state).
+ACCOUNT_PATH = re.compile(r"/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/(.+)")
 
 
 @dataclass(frozen=True)
@@ -303,12 +304,14 @@ class _OpenPass:
                 return index
         return len(self.queries)
 
-    def keeper(self, url: str) -> Callable[[Mapping[str, Any]], bool]:
-        """Which records of the open-pass page at `url` to emit."""
-        index = self.query_index(url)
-        if index >= len(self.queries) or not self.queries[index][1]:
+    def is_settled(self, index: int) -> bool:
+        return index < len(self.queries) and self.queries[index][1]
+
+    def keeper(self, url: str, index: int) -> Callable[[Mapping[str, Any]], bool]:
+        """Which records of the open-pass page at `url`, which runs query `index`, to emit."""
+        if not self.is_settled(index):
             return self.is_open
-        account = _ACCOUNT_IN_PATH.search(urlsplit(url).path)
+        account = ACCOUNT_PATH.search(urlsplit(url).path)
         since = self.since_by_account.get(account.group(1) if account else "", self.default_since)
         return lambda record: self.is_open(record) and (to_iso_utc(record.get("date_created")) or "") >= since
 
@@ -370,11 +373,10 @@ class TwilioPagination(PaginationStrategy):
             return None
         records = body.get(self._list_key) or []
         index = open_pass.query_index(url)
-        settled = index < len(open_pass.queries) and open_pass.queries[index][1]
-        keep = open_pass.keeper(url)
+        keep = open_pass.keeper(url, index)
         # Open records are the newest: go on while a page holds one. Settled ones are kept down to the account's
         # sync start: go on while the page's oldest record is still kept.
-        more = keep(records[-1]) if settled and records else any(keep(record) for record in records)
+        more = keep(records[-1]) if open_pass.is_settled(index) and records else any(keep(record) for record in records)
         if next_uri and more:
             return self.config["__hosts"]["api"] + next_uri
         return self._open_query_url(url, index + 1)
@@ -598,19 +600,31 @@ class AirbyteTwilioStateMigration(StateMigration):
         return {"states": states, "state": {self._cursor_field: lowest}, "use_global_cursor": False}
 
     def _account_of(self, partition: Mapping[str, Any]) -> Optional[str]:
-        if partition.get("account_sid"):
-            return partition["account_sid"]
-        match = re.fullmatch(r"/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/(.+)", partition.get("subresource_uri") or "")
-        if match and match.group(2) == self._resource:
-            return match.group(1)
-        return None
+        return state_partition_account(partition, self._resource)
 
     def _cursor_value(self, value: Any) -> Optional[str]:
-        if not isinstance(value, str) or not value:
-            return None
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return value if self._date_only else f"{value}T00:00:00Z"
-        iso = to_iso_utc(value)
-        if not isinstance(iso, str) or not re.match(r"\d{4}-\d{2}-\d{2}T", iso):
-            return None
-        return iso[:10] if self._date_only else iso[:19] + "Z"
+        return state_cursor_value(value, self._date_only)
+
+
+def state_partition_account(partition: Mapping[str, Any], resource: str) -> Optional[str]:
+    """The account of a saved state partition: ours, `{"account_sid": "AC1"}`, or Airbyte's,
+    `{"subresource_uri": "/2010-04-01/Accounts/AC1/Calls.json"}` when it is `resource`'s list; else None."""
+    if partition.get("account_sid"):
+        return partition["account_sid"]
+    match = ACCOUNT_PATH.fullmatch(partition.get("subresource_uri") or "")
+    if match and match.group(2) == resource:
+        return match.group(1)
+    return None
+
+
+def state_cursor_value(value: Any, date_only: bool = False) -> Optional[str]:
+    """A saved cursor value in our format: "2020-12-11" -> "2020-12-11T00:00:00Z", RFC 2822 -> ISO 8601; None when
+    it is not a date."""
+    if not isinstance(value, str) or not value:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value if date_only else f"{value}T00:00:00Z"
+    iso = to_iso_utc(value)
+    if not isinstance(iso, str) or not re.match(r"\d{4}-\d{2}-\d{2}T", iso):
+        return None
+    return iso[:10] if date_only else iso[:19] + "Z"

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import timedelta
 from typing import Any, Dict, Iterator, List, Mapping, Optional
 
@@ -25,7 +24,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
 from .accounts import REQUEST_TIMEOUT_SECONDS, AccountDirectory
-from .components import WindowCheckpointCursor
+from .components import WindowCheckpointCursor, state_cursor_value, state_partition_account
 from .config import ConfigError, format_datetime, hide_secrets, normalize_config, parse_user_datetime
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
@@ -37,43 +36,42 @@ CONVERSATION_CHILDREN = ("conversation_messages", "conversation_participants")
 
 
 # Streams whose settled records can keep an empty cursor (a failed call has no end_time): the open-records pass
-# reads those created since each account's sync start (components._OpenPass).
-SETTLED_WITHOUT_CURSOR_STREAMS = {"calls": "end_time"}
+# reads those created since each account's sync start (components._OpenPass). Stream -> (cursor field, resource).
+SETTLED_WITHOUT_CURSOR_STREAMS = {"calls": ("end_time", "Calls.json")}
 # A call is queued or ringing for seconds, rarely minutes: one that was in flight when the last sync started and
 # failed or was canceled after it was created at most this long before that sync's cursor.
 OPEN_RECORD_MARGIN = timedelta(hours=1)
 
 
-def open_pass_since(state: Optional[List[AirbyteStateMessage]], lookback_minutes: int) -> Dict[str, Dict[str, str]]:
-    """Per stream and account: the creation time from which settled records without a cursor are read, the
-    account's saved cursor less the lookback window and OPEN_RECORD_MARGIN. Accounts without a state (and
-    unreadable cursors) are absent: they start at start_date."""
-    since: Dict[str, Dict[str, str]] = {}
+def stream_states(state: Optional[List[AirbyteStateMessage]]) -> Dict[str, Mapping[str, Any]]:
+    """The incoming state of each stream, by stream name."""
+    states: Dict[str, Mapping[str, Any]] = {}
     for message in state or []:
         dumped = AirbyteStateMessageSerializer.dump(message) if isinstance(message, AirbyteStateMessage) else message
         stream = dumped.get("stream") or {}
         name = (stream.get("stream_descriptor") or {}).get("name")
-        cursor_field = SETTLED_WITHOUT_CURSOR_STREAMS.get(name)
-        if not cursor_field:
-            continue
-        for entry in (stream.get("stream_state") or {}).get("states") or []:
-            account = _account_of_partition(entry.get("partition") or {})
-            cursor = parse_user_datetime(str((entry.get("cursor") or {}).get(cursor_field) or ""))
+        if name:
+            states[name] = stream.get("stream_state") or {}
+    return states
+
+
+def open_pass_since(states: Mapping[str, Mapping[str, Any]], lookback_minutes: int) -> Dict[str, Dict[str, str]]:
+    """Per stream and account: the creation time from which settled records without a cursor are read, the
+    account's saved cursor (ours or Airbyte's) less the lookback window and OPEN_RECORD_MARGIN. Accounts without
+    a state are absent: they start at start_date."""
+    since: Dict[str, Dict[str, str]] = {}
+    for name, (cursor_field, resource) in SETTLED_WITHOUT_CURSOR_STREAMS.items():
+        for entry in (states.get(name) or {}).get("states") or []:
+            account = state_partition_account(entry.get("partition") or {}, resource)
+            cursor = state_cursor_value((entry.get("cursor") or {}).get(cursor_field))
             if account and cursor:
-                since.setdefault(name, {})[account] = format_datetime(cursor - timedelta(minutes=lookback_minutes) - OPEN_RECORD_MARGIN)
+                start = parse_user_datetime(cursor) - timedelta(minutes=lookback_minutes) - OPEN_RECORD_MARGIN
+                since.setdefault(name, {})[account] = format_datetime(start)
     return since
 
 
-def _account_of_partition(partition: Mapping[str, Any]) -> Optional[str]:
-    """`{"account_sid": "AC..."}`, or Airbyte's `{"subresource_uri": "/2010-04-01/Accounts/AC.../Calls.json"}`."""
-    if partition.get("account_sid"):
-        return str(partition["account_sid"])
-    match = re.search(r"/Accounts/(AC[0-9a-fA-F]{32})/", str(partition.get("subresource_uri") or ""))
-    return match.group(1) if match else None
-
-
 def conversations_changed_since(
-    catalog: Optional[ConfiguredAirbyteCatalog], state: Optional[List[AirbyteStateMessage]], lookback_minutes: int
+    catalog: Optional[ConfiguredAirbyteCatalog], states: Mapping[str, Mapping[str, Any]], lookback_minutes: int
 ) -> str:
     """The oldest state of the selected conversation children, less the lookback window, or "" (read every
     conversation) when one of them has no state yet.
@@ -82,22 +80,11 @@ def conversations_changed_since(
     closed before that was closed before the sync that read it last, so its children were all read then.
     """
     selected = [s.stream.name for s in catalog.streams if s.stream.name in CONVERSATION_CHILDREN] if catalog else []
-    cursors = {}
-    for message in state or []:
-        dumped = AirbyteStateMessageSerializer.dump(message) if isinstance(message, AirbyteStateMessage) else message
-        stream = dumped.get("stream") or {}
-        name = (stream.get("stream_descriptor") or {}).get("name")
-        if name in selected:
-            stream_state = stream.get("stream_state") or {}
-            cursors[name] = ((stream_state.get("state") or {}).get("date_updated")) or ""
-    if not selected or any(not cursors.get(name) for name in selected):
+    cursors = [parse_user_datetime(((states.get(name) or {}).get("state") or {}).get("date_updated") or "") for name in selected]
+    if not cursors or any(cursor is None for cursor in cursors):
         return ""
-    parsed = [parse_user_datetime(cursors[name]) for name in selected]
-    if any(value is None for value in parsed):
-        return ""
-    oldest = min(parsed)
     # The CDK's cursor may be told to re-read the duration of the last sync too; a minute more is cheap.
-    return format_datetime(oldest - timedelta(minutes=lookback_minutes + 1))
+    return format_datetime(min(cursors) - timedelta(minutes=lookback_minutes + 1))
 
 
 class SourceTwilio(YamlDeclarativeSource):
@@ -112,8 +99,9 @@ class SourceTwilio(YamlDeclarativeSource):
         if config:
             try:
                 config = normalize_config(config)
-                config["__conversations_changed_since"] = conversations_changed_since(catalog, state, config["__lookback_minutes"])
-                config["__open_since"] = open_pass_since(state, config["__lookback_minutes"])
+                states = stream_states(state)
+                config["__conversations_changed_since"] = conversations_changed_since(catalog, states, config["__lookback_minutes"])
+                config["__open_since"] = open_pass_since(states, config["__lookback_minutes"])
             except ConfigError as error:
                 # Reported by check (as a failed status) or by discover/read (as a config error), not here:
                 # spec needs no config, and check must answer with a status rather than a crash.

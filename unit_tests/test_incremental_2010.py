@@ -30,6 +30,7 @@ from builders import (
 from freezegun import freeze_time
 
 from source_twilio.components import WindowCheckpointCursor
+from source_twilio.source import open_pass_since
 
 
 def cursors_by_account(state: Dict[str, Any], cursor_field: str) -> Dict[str, Any]:
@@ -448,6 +449,22 @@ class TestOpenRecords:
         assert not output.errors
         assert sorted(record["sid"] for record in records_of(output)) == ["CA" + "a" * 32, "CA" + "c" * 32]
         assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T06:00:00Z"}
+
+    def test_given_our_and_airbyte_state_shapes_then_the_failed_calls_bound_is_each_accounts_cursor_less_lookback_and_an_hour(
+        self,
+    ) -> None:
+        """The bound comes from the incoming state, whichever connector saved it."""
+        states = {
+            "calls": {
+                "states": [
+                    {"partition": {"account_sid": MAIN_ACCOUNT_SID}, "cursor": {"end_time": "2024-01-09T06:00:00Z"}},
+                    {"partition": {"subresource_uri": f"/2010-04-01/Accounts/{SUBACCOUNT_SID}/Calls.json", "parent_slice": {}},
+                     "cursor": {"end_time": "2024-01-08"}},
+                ]
+            }
+        }
+
+        assert open_pass_since(states, 30) == {"calls": {MAIN_ACCOUNT_SID: "2024-01-09T04:30:00Z", SUBACCOUNT_SID: "2024-01-07T22:30:00Z"}}
 
     @HttpMocker()
     def test_given_no_state_when_read_then_failed_calls_since_start_date_arrive(self, http_mocker: HttpMocker) -> None:

@@ -31,7 +31,7 @@ from builders import (
 )
 from freezegun import freeze_time
 
-from source_twilio.source import conversations_changed_since
+from source_twilio.source import conversations_changed_since, stream_states
 
 CONVERSATIONS = "https://conversations.twilio.com/v1/Conversations"
 ALERTS = "https://monitor.twilio.com/v1/Alerts"
@@ -148,11 +148,12 @@ class TestConversationChildren:
         """The skip uses the oldest state of the selected children; a child without state reads everything."""
         catalog = CatalogBuilder().with_stream("conversation_messages", SyncMode.incremental).with_stream(
             "conversation_participants", SyncMode.incremental).build()
-        assert conversations_changed_since(catalog, self.children_state("2024-01-08T00:00:00Z"), 0) == ""
+        assert conversations_changed_since(catalog, stream_states(self.children_state("2024-01-08T00:00:00Z")), 0) == ""
 
     def test_given_lookback_when_state_then_the_skip_starts_lookback_and_a_minute_before_it(self) -> None:
         catalog = CatalogBuilder().with_stream("conversation_messages", SyncMode.incremental).build()
-        assert conversations_changed_since(catalog, self.children_state("2024-01-08T00:00:00Z"), 30) == "2024-01-07T23:29:00Z"
+        states = stream_states(self.children_state("2024-01-08T00:00:00Z"))
+        assert conversations_changed_since(catalog, states, 30) == "2024-01-07T23:29:00Z"
 
     @HttpMocker()
     def test_given_no_state_when_read_messages_then_every_conversation_is_listed(self, http_mocker: HttpMocker) -> None:
