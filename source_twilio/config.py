@@ -215,11 +215,16 @@ def hide_secrets(config: Mapping[str, Any], account_sids: Iterable[str] = (), to
             add_to_secrets(str(secret))
 
 
-def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) -> MutableMapping[str, Any]:
-    """The config plus the derived `__` keys; raises ConfigError listing every problem."""
+def check_config(config: Mapping[str, Any], now: Optional[datetime] = None) -> None:
+    """Raises ConfigError listing every problem of `config`, each naming its field."""
     problems = config_problems(config, now)
     if problems:
         raise ConfigError("Invalid configuration: " + " ".join(problems))
+
+
+def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) -> MutableMapping[str, Any]:
+    """The config plus the derived `__` keys; raises ConfigError listing every problem."""
+    check_config(config, now)
     now = now or datetime.now(timezone.utc)
     result = dict(config)
 

@@ -25,7 +25,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .config import config_problems
+from .config import check_config
 from .source import SourceTwilio
 
 
@@ -33,10 +33,7 @@ class TwilioEntrypoint(AirbyteEntrypoint):
     @staticmethod
     def validate_connection(source_spec, config) -> None:  # type: ignore[override]
         # Our own checks first: they name the field and say what to enter (jsonschema's messages do neither).
-        problems = config_problems(config)
-        if problems:
-            message = "Invalid configuration: " + " ".join(problems)
-            raise AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)
+        check_config(config)
         AirbyteEntrypoint.validate_connection(source_spec, config)
 
 
