@@ -4,8 +4,8 @@
     python tools/generate_schemas.py [--api-dir DIR] [--out-dir DIR] [--check] [--report]
 
 Inputs (read only): Twilio's OpenAPI specs (twilio-oai, Apache-2.0) and recorded list responses, found in
-``<api-dir>/specs/*.json`` and ``<api-dir>/fixtures/`` (default api-dir: ``../shared/twilio-api`` next to the
-repository, or ``$TWILIO_API_REFERENCE_DIR``).  Output: one Draft-07 schema per stream in
+``<api-dir>/specs/*.json`` and ``<api-dir>/fixtures/`` (default api-dir: ``reference/twilio-api`` in this
+repository, a vendored copy; see its README).  Output: one Draft-07 schema per stream in
 ``source_twilio/schemas/<stream>.json``, written with sorted keys and a 2-space indent, so a re-run on the same
 inputs rewrites byte-identical files.  ``--check`` writes nothing and exits 1 if a file would change.
 
@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -49,7 +48,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT_DIR = REPO / "source_twilio" / "schemas"
-DEFAULT_API_DIR = Path(os.environ.get("TWILIO_API_REFERENCE_DIR", REPO.parent / "shared" / "twilio-api"))
+DEFAULT_API_DIR = REPO / "reference" / "twilio-api"
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 

@@ -2,7 +2,7 @@
 
 Checks every stream of the stream table has a valid Draft-07 schema, that the rules of the generator hold
 (nullable properties, account_sid, no secrets, dates, numbers) and that every recorded Twilio item
-(../shared/twilio-api/fixtures, skipped when that directory is absent) fits its stream's schema.
+(reference/twilio-api/fixtures, vendored from the official helper library's tests) fits its stream's schema.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from jsonschema import Draft7Validator
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS_DIR = REPO / "source_twilio" / "schemas"
-API_DIR = Path(__file__).resolve().parents[2] / "shared" / "twilio-api"
+API_DIR = REPO / "reference" / "twilio-api"
 FIXTURES_DIR = API_DIR / "fixtures"
-STREAMS_MD = Path(__file__).resolve().parents[2] / "scratch" / "STREAMS.md"
 
 # The stream table (STREAMS.md): stream -> list key of its response envelope (None: a single object).
 STREAMS: Dict[str, Any] = {
@@ -143,11 +142,11 @@ def as_connector_record(item: Dict[str, Any], schema: Dict[str, Any]) -> Dict[st
 # --------------------------------------------------------------------------------------------------------------
 
 
-def test_stream_table_matches_streams_md():
-    if not STREAMS_MD.is_file():
-        pytest.skip(f"{STREAMS_MD} not present")
-    rows = re.findall(r"^\| ([a-z_]+) \| [a-z]+ \|", STREAMS_MD.read_text(), flags=re.M)
-    assert set(rows) - {"stream"} == set(STREAMS)
+def test_stream_table_matches_the_manifest():
+    """The schema table here names exactly the streams the manifest declares."""
+    from source_twilio.source import SourceTwilio
+
+    assert {stream["name"] for stream in SourceTwilio().resolved_manifest["streams"]} == set(STREAMS)
 
 
 def test_every_stream_has_a_schema_and_no_stray_files():
@@ -266,10 +265,6 @@ def test_pricing_uses_the_country_detail(stream, arrays):
 
 # ---- recorded Twilio items ------------------------------------------------------------------------------------
 
-needs_fixtures = pytest.mark.skipif(not FIXTURES_DIR.is_dir(), reason=f"{FIXTURES_DIR} not present")
-
-
-@needs_fixtures
 @pytest.mark.parametrize("stream", sorted(STREAMS))
 def test_fixture_keys_are_in_the_schema(stream):
     props = load_schema(stream)["properties"]
@@ -278,7 +273,6 @@ def test_fixture_keys_are_in_the_schema(stream):
         assert not missing, f"{source}: {sorted(missing)} not in {stream}.json"
 
 
-@needs_fixtures
 @pytest.mark.parametrize("stream", sorted(STREAMS))
 def test_fixture_dates_have_format_date_time(stream):
     props = load_schema(stream)["properties"]
@@ -288,7 +282,6 @@ def test_fixture_dates_have_format_date_time(stream):
                 assert props[key].get("format") == "date-time", f"{source}: {stream}.{key} = {value!r}"
 
 
-@needs_fixtures
 @pytest.mark.parametrize("stream", sorted(STREAMS))
 def test_fixture_items_validate_as_connector_records(stream):
     schema = load_schema(stream)
@@ -300,8 +293,6 @@ def test_fixture_items_validate_as_connector_records(stream):
 
 
 def test_some_fixtures_were_checked():
-    if not FIXTURES_DIR.is_dir():
-        pytest.skip(f"{FIXTURES_DIR} not present")
     covered = [s for s in STREAMS if fixture_items(s)]
     assert len(covered) >= 30, covered
 
@@ -309,7 +300,6 @@ def test_some_fixtures_were_checked():
 # ---- the generator --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not (API_DIR / "specs").is_dir(), reason=f"{API_DIR / 'specs'} not present")
 def test_generator_is_deterministic_and_files_are_up_to_date(tmp_path):
     spec = importlib.util.spec_from_file_location("generate_schemas", REPO / "tools" / "generate_schemas.py")
     module = importlib.util.module_from_spec(spec)
