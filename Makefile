@@ -1,24 +1,31 @@
-# The two commands README.md opens with, and the rest of the tooling. Each target installs what it needs
-# into .venv (created on first use), so they work on a fresh clone.
+# The two commands README.md opens with, and the rest of the tooling. Each target installs what it needs into a
+# virtualenv (created on first use, from the lock files), so they work on a fresh clone.
+#   .venv       the connector and its tests: requirements-test.lock (requirements.lock + test tools), exactly
+#   .venv-demo  PyAirbyte and DuckDB for the demo, apart: PyAirbyte depends on airbyte-cdk too, and the connector's
+#               own environment must stay the locked one
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+DEMO_VENV := .venv-demo
 
-.PHONY: demo test unit integration benchmark image-test clean
+.PHONY: demo test unit integration benchmark image-test lock clean
 
-$(VENV)/.installed: setup.py
+$(VENV)/.installed: setup.py requirements.lock requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[tests]'
+	$(PY) -m pip install --quiet -r requirements-test.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.demo-installed: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[tests,demo]'
+$(DEMO_VENV)/.installed: requirements-demo.lock
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DEMO_VENV)/bin/python -m pip install --quiet -r requirements-demo.lock
 	touch $@
 
 ## Sync every stream from the bundled Twilio emulator into DuckDB and print a summary (no Twilio account needed).
-demo: $(VENV)/.demo-installed
-	$(PY) -m integration_tests.demo
+demo: $(VENV)/.installed $(DEMO_VENV)/.installed
+	$(DEMO_VENV)/bin/python -m integration_tests.demo --connector $(VENV)/bin/source-twilio
 
 ## The whole test suite: unit tests, emulator end-to-end tests, standard tests.
 test: $(VENV)/.installed
@@ -38,5 +45,15 @@ benchmark: $(VENV)/.installed
 image-test: $(VENV)/.installed
 	bash integration_tests/image_test.sh
 
+## Re-resolve requirements.lock after changing setup.py's install_requires (see README.md, "Moving the lock").
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet .
+	{ sed -n '1,2p' requirements.lock; .venv-lock/bin/python -m pip freeze --exclude source-twilio; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+	rm -rf .venv-lock build source_twilio.egg-info
+
 clean:
-	rm -rf $(VENV) build *.egg-info .demo
+	rm -rf $(VENV) $(DEMO_VENV) build *.egg-info .demo

@@ -123,12 +123,15 @@ def money(value: Optional[float]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------- connector
-def connector_executable() -> Path:
-    """The connector as Airbyte runs it: the `source-twilio` console script installed next to this Python.
+def connector_executable(given: Optional[str] = None) -> Path:
+    """The connector as Airbyte runs it: the `source-twilio` console script given with --connector (`make demo`
+    passes the one of .venv, the locked environment the tests run in), else the one next to this Python.
 
-    Without it (the package is not installed in this environment), a small wrapper around
-    `python main.py` in .demo/bin stands in, so PyAirbyte still gets one executable to run.
+    Without either, a small wrapper around `python main.py` in .demo/bin stands in, so PyAirbyte still gets one
+    executable to run.
     """
+    if given:
+        return Path(given).resolve()
     installed = Path(sys.executable).parent / "source-twilio"
     if installed.exists():
         return installed
@@ -484,6 +487,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--accounts", type=int, default=DEFAULT_WORLD["accounts"], help="subaccounts (the last one closed, the one before it suspended)")
     parser.add_argument("--messages-per-account", type=int, default=DEFAULT_WORLD["messages_per_account"])
     parser.add_argument("--calls-per-account", type=int, default=DEFAULT_WORLD["calls_per_account"])
+    parser.add_argument("--connector", help="the source-twilio executable to run (default: the one next to this Python)")
     return parser.parse_args(argv)
 
 
@@ -521,7 +525,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f"{world['history_start'][:10]} .. {world['now'][:10]}; the closed account is not readable")
 
         config = demo_config(emulator)
-        executable = connector_executable()
+        executable = connector_executable(args.connector)
         shown = executable.relative_to(REPO) if executable.is_relative_to(REPO) else executable
         step(2, f"spec, check, discover through the connector's entry point ({shown})")
         streams = spec_check_discover(executable, config)
