@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Generate the JSON schemas of source-twilio from Twilio's own OpenAPI specs.
 
-    python tools/generate_schemas.py [--api-dir DIR] [--out-dir DIR] [--check] [--report]
+    python tools/generate_schemas.py [--api-dir DIR] [--out-dir DIR] [--page-sizes FILE] [--check] [--report]
 
 Inputs (read only): Twilio's OpenAPI specs (twilio-oai, Apache-2.0) and recorded list responses, found in
 ``<api-dir>/specs/*.json`` and ``<api-dir>/fixtures/`` (default api-dir: ``reference/twilio-api`` in this
 repository, a vendored copy; see its README).  Output: one Draft-07 schema per stream in
 ``source_twilio/schemas/<stream>.json``, written with sorted keys and a 2-space indent, so a re-run on the same
-inputs rewrites byte-identical files.  ``--check`` writes nothing and exits 1 if a file would change.
+inputs rewrites byte-identical files; and ``source_twilio/page_sizes.json``, each stream's ``PageSize``: the
+``maximum`` of the ``PageSize`` parameter of its list in the spec (1000 on most lists, 100 or 50 on Conversations
+and Chat lists).  ``--check`` writes nothing and exits 1 if a file would change.
 
 Rules applied to every stream (each one is a function or table below, so it can be read and tested):
 
@@ -44,10 +46,11 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT_DIR = REPO / "source_twilio" / "schemas"
+DEFAULT_PAGE_SIZES = REPO / "source_twilio" / "page_sizes.json"
 DEFAULT_API_DIR = REPO / "reference" / "twilio-api"
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -140,6 +143,12 @@ STREAMS: List[Stream] = [
     Stream("pricing_voice_countries", "twilio_pricing_v2.json", "/v2/Voice/Countries/{IsoCountry}", None,
            per_account=False, summary="Voice prices of each country (the per-country detail resource)."),
 ]
+
+# Lists the connector pages through besides the streams' own: the country lists the pricing detail streams walk.
+PAGED_LISTS: Dict[str, Tuple[str, str]] = {
+    "pricing_messaging_country_list": ("twilio_pricing_v1.json", "/v1/Messaging/Countries"),
+    "pricing_voice_country_list": ("twilio_pricing_v2.json", "/v2/Voice/Countries"),
+}
 
 # --------------------------------------------------------------------------------------------------------------
 # Rule tables
@@ -612,11 +621,35 @@ def check_schema_rules(stream: Stream, schema: Dict[str, Any]) -> None:
             raise AssertionError(f"{stream.name}.{name}: not nullable")
 
 
+def page_size_maximum(spec: Mapping[str, Any], path: str) -> Optional[int]:
+    """The `maximum` of the PageSize query parameter of `path`'s GET in `spec`, or None when it has none."""
+    for parameter in spec["paths"][path].get("get", {}).get("parameters", []):
+        if parameter.get("name") == "PageSize" and parameter.get("in") == "query":
+            return int(parameter["schema"]["maximum"])
+    return None
+
+
+def page_sizes(api_dir: Path) -> str:
+    """page_sizes.json: stream (or paged list) -> the PageSize the connector sends, the spec's maximum."""
+    specs: Dict[str, Mapping[str, Any]] = {}
+    lists = {stream.name: (stream.spec, stream.path) for stream in STREAMS}
+    lists.update(PAGED_LISTS)
+    table = {}
+    for name, (spec_file, path) in sorted(lists.items()):
+        if spec_file not in specs:
+            specs[spec_file] = json.loads((api_dir / "specs" / spec_file).read_text())
+        maximum = page_size_maximum(specs[spec_file], path)
+        if maximum is not None:
+            table[name] = maximum
+    return json.dumps(table, indent=2, sort_keys=True) + "\n"
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--api-dir", type=Path, default=DEFAULT_API_DIR,
                         help="Twilio reference data (specs/, fixtures/)")
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
+    parser.add_argument("--page-sizes", type=Path, default=DEFAULT_PAGE_SIZES, help="where page_sizes.json goes")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a schema would change")
     parser.add_argument("--report", action="store_true", help="print per-stream numbers, dates and notes")
     args = parser.parse_args(argv)
@@ -639,6 +672,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"    date-time: {', '.join(notes.datetime) or '-'}{dates}")
             for line in notes.odd:
                 print(f"    note: {line}")
+    sizes = page_sizes(args.api_dir)
+    if not args.page_sizes.is_file() or args.page_sizes.read_text() != sizes:
+        changed.append(args.page_sizes.name)
+        if not args.check:
+            args.page_sizes.write_text(sizes)
     existing = args.out_dir.glob("*.json") if args.out_dir.is_dir() else []
     stale = sorted(p.stem for p in existing if p.stem not in generated)
     if stale:
