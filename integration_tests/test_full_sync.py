@@ -10,7 +10,13 @@ import urllib.request
 import pytest
 
 from integration_tests.conftest import config_for
-from integration_tests.connector import configured_catalog, duplicates, keys_of, primary_keys, run_connector
+from integration_tests.connector import (
+    configured_catalog,
+    duplicates,
+    keys_of,
+    primary_keys,
+    run_connector,
+)
 
 # Twilio's own price lists and event types are the same for every account: the truth lists them once, the
 # connector reads event types per account (key account_sid + type) and prices once.

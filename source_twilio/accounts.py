@@ -1,15 +1,28 @@
-"""Which accounts a sync reads: the main account and its subaccounts, listed once per sync.
+"""What a sync may read: the accounts, which credentials read each, and what the credentials cannot reach.
 
-Every per-account stream is partitioned by account SID. Listing `Accounts.json` once per stream (as Airbyte's
-source does) costs a request chain per stream and, with thousands of subaccounts, minutes; so the list is
-fetched once per process and shared by every stream's partition router.
+Twilio's rules (reference/twilio-api/README.md, "Who may read what"; Twilio's subaccount and API key docs):
+- The main account's SID + auth token read the main account and every subaccount on the 2010-04-01 API
+  (`/Accounts/{subaccount}/...`). Product hosts (monitor, conversations, studio, verify, messaging, trunking, events,
+  insights, chat) read the account the credentials belong to: a subaccount's product data needs its own SID + auth
+  token, which the parent's `Accounts.json` returns for each subaccount.
+- A closed or suspended account's own credentials get 401: its product data cannot be read. Through its parent, a
+  suspended account's 2010 resources still answer; a closed account's answer 404.
+- API keys: a Main key has the main account's rights. A Standard key gets 401 on the Accounts API (listing and
+  fetching accounts) and on Keys, and is denied subaccounts; it reads its own account's other resources.
+
+`AccountDirectory.access(config)` works that out once per process (one request chain to `Accounts.json`, plus one
+probe when an API key may not list accounts) and every stream's partition router reads the result. Subaccount
+tokens stay in memory, are registered as secrets (masked in every log line), and never reach a record, a state or
+a message.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import requests
@@ -18,110 +31,213 @@ from .config import ConfigError, hide_secrets
 
 logger = logging.getLogger("airbyte")
 
-# Suspended accounts still serve their history; closed ones answer 404 to every path (their data is gone).
-READABLE_STATUSES = ("active", "suspended")
 REQUEST_TIMEOUT_SECONDS = 60
 PAGE_ATTEMPTS = 8
 MAX_WAIT_SECONDS = 30
 TRANSIENT_STATUSES = (429, 500, 502, 503, 504)
+# A Standard key may read its own account's lists; this one is small and every account has it.
+KEY_PROBE = "IncomingPhoneNumbers.json?PageSize=1"
+
+AUTH_TOKEN, MAIN_KEY, STANDARD_KEY = "auth token", "Main API key", "Standard API key"
+
+
+@dataclass(frozen=True)
+class Account:
+    sid: str
+    status: str
+    friendly_name: Optional[str] = None
+    owner_account_sid: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one sync's credentials may read.
+
+    `accounts` are read on the 2010-04-01 API; `product_accounts` on the product hosts, each with its own
+    credentials (`basic_auth`). `notices` are said once per sync, as warnings, before any stream starts.
+    """
+
+    credential: str
+    accounts: Tuple[Account, ...]
+    product_accounts: Tuple[Account, ...]
+    lists_accounts: bool
+    reads_keys: bool
+    notices: Tuple[str, ...]
+    credentials: Mapping[str, Tuple[str, str]] = field(repr=False)
+
+    def basic_auth(self, account_sid: str) -> str:
+        """The Authorization header that reads `account_sid`'s product data."""
+        username, password = self.credentials[account_sid]
+        return basic_auth_header(username, password)
+
+    def product_auth_headers(self) -> Dict[str, str]:
+        return {account.sid: self.basic_auth(account.sid) for account in self.product_accounts}
+
+
+def basic_auth_header(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
 
 
 class AccountDirectory:
-    """Lists and selects accounts; one instance per process, results cached per credentials and host."""
+    """Resolves `Access` once per process and credentials; `clear()` forgets it (tests)."""
 
-    _lock = threading.Lock()
-    _cache: Dict[Tuple[str, str, str], List[Mapping[str, Any]]] = {}
+    _listing_lock = threading.Lock()
+    _cache: Dict[Tuple[str, ...], Access] = {}
 
     @classmethod
-    def all_accounts(cls, config: Mapping[str, Any]) -> List[Mapping[str, Any]]:
-        """Every account the credentials can see (status included), read once per process."""
-        api = config["__hosts"]["api"]
-        key = (api, config["__username"], config["account_sid"])
-        with cls._lock:
+    def access(cls, config: Mapping[str, Any]) -> Access:
+        key = (config["__hosts"]["api"], config["__username"], config["__password"], config["account_sid"].strip(), *(config.get("account_sids") or ()))
+        with cls._listing_lock:
             if key not in cls._cache:
-                cls._cache[key] = cls._fetch(config)
+                cls._cache[key] = _resolve(config)
             return cls._cache[key]
 
     @classmethod
-    def selected_accounts(cls, config: Mapping[str, Any]) -> List[Mapping[str, Any]]:
-        """The accounts a sync reads: `account_sids` if given, else all; closed ones left out."""
-        accounts = cls.all_accounts(config)
-        wanted = [sid.strip() for sid in config.get("account_sids") or []]
-        if wanted:
-            known = {account["sid"]: account for account in accounts}
-            unknown = [sid for sid in wanted if sid not in known]
-            if unknown:
-                raise ConfigError(
-                    f"account_sids: {', '.join(unknown)} is not the main account or one of its subaccounts for these "
-                    "credentials; remove it or check the Account SID."
-                )
-            accounts = [known[sid] for sid in dict.fromkeys(wanted)]
-        readable = []
-        for account in accounts:
-            if account.get("status") in READABLE_STATUSES:
-                readable.append(account)
-            else:
-                logger.info(f"Skipping account {account['sid']}: its status is {account.get('status')!r}, so Twilio serves no data for it.")
-        return readable
+    def selected_accounts(cls, config: Mapping[str, Any]) -> List[Account]:
+        return list(cls.access(config).accounts)
 
     @classmethod
     def clear(cls) -> None:
-        with cls._lock:
+        with cls._listing_lock:
             cls._cache.clear()
 
-    @classmethod
-    def _fetch(cls, config: Mapping[str, Any]) -> List[Mapping[str, Any]]:
-        api = config["__hosts"]["api"]
-        auth = (config["__username"], config["__password"])
-        session = requests.Session()
-        accounts: List[Mapping[str, Any]] = []
-        url: Optional[str] = f"{api}/2010-04-01/Accounts.json?PageSize=1000"
-        try:
-            while url:
-                status, page = _get_page(session, url, auth)
-                if status in (401, 403) and config["__key_sid"]:
-                    # A Standard API key may not list accounts (Twilio answers 401); it can still read its own
-                    # account, so the sync goes on with the configured account (or the listed account_sids).
-                    return cls._key_fallback(config)
-                if status == 401:
-                    raise ConfigError(
-                        "auth_token: Twilio rejected the Account SID and Auth Token (401). Copy both again from the "
-                        "Twilio Console; a rotated token invalidates the old one."
-                    )
-                if status == 403:
-                    raise ConfigError("account_sid: these credentials may not read the account (403); use the account's own Auth Token.")
-                if page is None:
-                    raise ConfigError(f"Twilio answered {status} when listing accounts at {api}; try again later.")
-                listed = page.get("accounts", [])
-                hide_secrets(config, [a.get("sid", "") for a in listed], [a.get("auth_token", "") for a in listed])
-                accounts.extend(_slim(account) for account in listed)
-                next_uri = page.get("next_page_uri")
-                url = f"{api}{next_uri}" if next_uri else None
-        except requests.exceptions.RequestException as error:
-            raise ConfigError(
-                f"Could not reach Twilio at {api} to list accounts ({type(error).__name__}). Check the network, region and edge."
-            ) from None
-        main = config["account_sid"].strip()
-        if not any(account["sid"] == main for account in accounts):
-            accounts.insert(0, {"sid": main, "status": "active", "owner_account_sid": main, "friendly_name": None})
-        return accounts
 
-    @classmethod
-    def _key_fallback(cls, config: Mapping[str, Any]) -> List[Mapping[str, Any]]:
-        sids = [config["account_sid"].strip()] + [s.strip() for s in config.get("account_sids") or []]
-        logger.warning(
-            "The API key cannot list accounts (Twilio answers 401 to Accounts.json for Standard keys); reading only "
-            f"{', '.join(dict.fromkeys(sids))}. List subaccounts in account_sids to read them too."
+def _resolve(config: Mapping[str, Any]) -> Access:
+    api = config["__hosts"]["api"]
+    own = config["account_sid"].strip()
+    key_sid = config["__key_sid"]
+    main_credentials = (config["__username"], config["__password"])
+    session = requests.Session()
+    try:
+        status, listed = _list_accounts(session, api, main_credentials, config)
+        if status in (401, 403) and key_sid:
+            return _standard_key_access(session, api, own, main_credentials, config)
+    except requests.exceptions.RequestException as error:
+        raise ConfigError(
+            f"Could not reach Twilio at {api} to list accounts ({type(error).__name__}). Check the network, region and edge."
+        ) from None
+    if status == 401:
+        raise ConfigError(
+            "auth_token: Twilio rejected the Account SID and Auth Token (401). Copy both again from the Twilio Console; "
+            "a rotated token invalidates the old one."
         )
-        return [{"sid": sid, "status": "active", "owner_account_sid": config["account_sid"].strip(), "friendly_name": None} for sid in dict.fromkeys(sids)]
+    if status == 403:
+        raise ConfigError("account_sid: these credentials may not read the account (403); use the account's own Auth Token.")
+    if listed is None:
+        raise ConfigError(f"Twilio answered {status} when listing accounts at {api}; try again later.")
+
+    tokens = {account.get("sid"): account.get("auth_token") for account in listed if account.get("auth_token")}
+    hide_secrets(config, [(sid, token) for sid, token in tokens.items() if sid])
+    accounts = [_account(raw) for raw in listed]
+    if not any(account.sid == own for account in accounts):
+        accounts.insert(0, Account(sid=own, status="active", owner_account_sid=own))
+    selected = _select(accounts, config)
+
+    notices: List[str] = []
+    readable = []
+    for account in selected:
+        if account.status in ("active", "suspended"):
+            readable.append(account)
+        else:
+            notices.append(f"Skipping account {account.sid}: its status is {account.status!r}, so Twilio serves no data for it.")
+    credentials: Dict[str, Tuple[str, str]] = {own: main_credentials}
+    product_accounts = []
+    for account in readable:
+        if account.sid != own and account.status != "active":
+            notices.append(
+                f"Skipping the product data (Conversations, Studio, Monitor, ...) of account {account.sid}: it is "
+                f"{account.status}, and Twilio refuses a {account.status} account's own credentials (401). Its messages, "
+                "calls and the rest of the 2010 API are read through the parent."
+            )
+            continue
+        if account.sid != own:
+            if not tokens.get(account.sid):
+                notices.append(
+                    f"Skipping the product data of account {account.sid}: Twilio did not return its auth token in the "
+                    "account list, and a subaccount's product data can only be read with its own credentials."
+                )
+                continue
+            credentials[account.sid] = (account.sid, tokens[account.sid])
+        product_accounts.append(account)
+    return Access(
+        credential=MAIN_KEY if key_sid else AUTH_TOKEN,
+        accounts=tuple(readable),
+        product_accounts=tuple(product_accounts),
+        lists_accounts=True,
+        reads_keys=True,
+        notices=tuple(notices),
+        credentials=credentials,
+    )
+
+
+def _standard_key_access(session: requests.Session, api: str, own: str, credentials: Tuple[str, str], config: Mapping[str, Any]) -> Access:
+    """The key may not list accounts: a Standard key (it reads its own account), or a wrong secret (it reads nothing)."""
+    status, _ = _get_page(session, f"{api}/2010-04-01/Accounts/{own}/{KEY_PROBE}", credentials)
+    if status == 401:
+        raise ConfigError(
+            "api_key_secret: Twilio rejected the API key (401). Check api_key_sid and api_key_secret, and that the key "
+            "belongs to account_sid's account."
+        )
+    if status >= 400:
+        raise ConfigError(f"api_key_sid: the API key may not read account {own} ({status}). Use a Standard or Main key.")
+    others = [sid.strip() for sid in config.get("account_sids") or [] if sid.strip() != own]
+    skipped = f" and the {len(others)} account(s) listed in account_sids besides it ({', '.join(others)})" if others else " and every subaccount"
+    notice = (
+        f"The API key {config['__key_sid']} is a Standard key: Twilio lets it read only account {own} and denies it the "
+        f"Accounts API, Keys and subaccounts. Skipping the accounts and keys streams{skipped}. To sync them, use a Main "
+        "API key (Console > Account > API keys & tokens) or the account's Auth Token."
+    )
+    account = Account(sid=own, status="active", owner_account_sid=own)
+    return Access(
+        credential=STANDARD_KEY,
+        accounts=(account,),
+        product_accounts=(account,),
+        lists_accounts=False,
+        reads_keys=False,
+        notices=(notice,),
+        credentials={own: credentials},
+    )
+
+
+def _select(accounts: List[Account], config: Mapping[str, Any]) -> List[Account]:
+    """`account_sids` if given (each must be listed), else all."""
+    wanted = list(dict.fromkeys(sid.strip() for sid in config.get("account_sids") or []))
+    if not wanted:
+        return accounts
+    known = {account.sid: account for account in accounts}
+    unknown = [sid for sid in wanted if sid not in known]
+    if unknown:
+        raise ConfigError(
+            f"account_sids: {', '.join(unknown)} is not the main account or one of its subaccounts for these "
+            "credentials; remove it or check the Account SID."
+        )
+    return [known[sid] for sid in wanted]
+
+
+def _account(raw: Mapping[str, Any]) -> Account:
+    return Account(sid=raw.get("sid", ""), status=raw.get("status", ""), friendly_name=raw.get("friendly_name"), owner_account_sid=raw.get("owner_account_sid"))
+
+
+def _list_accounts(session: requests.Session, api: str, credentials: Tuple[str, str], config: Mapping[str, Any]) -> Tuple[int, Optional[List[Mapping[str, Any]]]]:
+    """Every page of Accounts.json: (200, accounts), or the first status that was not a 200 (and None)."""
+    accounts: List[Mapping[str, Any]] = []
+    url: Optional[str] = f"{api}/2010-04-01/Accounts.json?PageSize=1000"
+    while url:
+        status, page = _get_page(session, url, credentials)
+        if page is None:
+            return status, None
+        accounts.extend(page.get("accounts") or [])
+        next_uri = page.get("next_page_uri")
+        url = f"{api}{next_uri}" if next_uri else None
+    return 200, accounts
 
 
 def _get_page(session: requests.Session, url: str, auth: Tuple[str, str]) -> Tuple[int, Optional[Dict[str, Any]]]:
-    """One page of Accounts.json: its status and, when it is a 2xx, its parsed body.
+    """One page: its status and, when it is a 2xx, its parsed body.
 
-    Listing accounts happens before the CDK's retrying HTTP client is involved, so it gets the same treatment
-    here: 429 and 5xx, connection failures, bodies cut mid-read and bodies that are not JSON are asked for again,
-    after Retry-After when Twilio sends it, else 1, 2, 4 ... s (at most 30 s a wait).
+    This runs before the CDK's retrying HTTP client is involved, so it gets the same treatment here: 429 and 5xx,
+    connection failures, bodies cut mid-read and bodies that are not JSON are asked for again, after Retry-After
+    when Twilio sends it, else 1, 2, 4 ... s (at most 30 s a wait).
     """
     for attempt in range(PAGE_ATTEMPTS):
         wait = min(2**attempt, MAX_WAIT_SECONDS)
@@ -147,8 +263,3 @@ def _retry_after(response: requests.Response) -> Optional[float]:
         return min(float(response.headers.get("Retry-After", "")), MAX_WAIT_SECONDS)
     except ValueError:
         return None
-
-
-def _slim(account: Mapping[str, Any]) -> Mapping[str, Any]:
-    # Never keep the subaccounts' auth tokens around: they are not needed to read them.
-    return {key: account.get(key) for key in ("sid", "status", "owner_account_sid", "friendly_name")}

@@ -10,15 +10,20 @@ import base64
 import copy
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
-from airbyte_cdk.models import AirbyteStateMessage, AirbyteStateMessageSerializer, SyncMode
+from airbyte_cdk.models import (
+    AirbyteStateMessage,
+    AirbyteStateMessageSerializer,
+    SyncMode,
+)
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, discover, read
 from airbyte_cdk.test.mock_http import HttpRequest, HttpResponse
 from airbyte_cdk.test.mock_http.response_builder import find_template
 
 from source_twilio import SourceTwilio
+from source_twilio.open_records import OPEN_RECORD_PASSES
 from source_twilio.run import run
 
 API = "https://api.twilio.com"
@@ -105,11 +110,12 @@ def accounts_list_request(credentials: Optional[Tuple[str, str]] = None) -> Http
     return HttpRequest(f"{API}/2010-04-01/Accounts.json", query_params={"PageSize": "1000"}, headers=_auth_header(credentials))
 
 
-def account_request(
-    account_sid: str, query_params: Optional[Mapping[str, str]] = None, credentials: Optional[Tuple[str, str]] = None
-) -> HttpRequest:
-    """One account's own resource, `/2010-04-01/Accounts/{AC}.json` (check's probe; the accounts stream)."""
-    return HttpRequest(f"{API}/2010-04-01/Accounts/{account_sid}.json", query_params=query_params, headers=_auth_header(credentials))
+def probe_request(account_sid: str, credentials: Optional[Tuple[str, str]] = None) -> HttpRequest:
+    """The one-record read of an account's phone numbers that proves credentials may read it: check's probe, and how a
+    Standard API key (which may not list accounts) is told from a wrong secret (accounts.KEY_PROBE)."""
+    return HttpRequest(
+        f"{API}/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers.json", query_params={"PageSize": "1"}, headers=_auth_header(credentials)
+    )
 
 
 def api_request(account_sid: str, resource: str, query_params: Optional[Mapping[str, str]] = None) -> HttpRequest:
@@ -123,22 +129,18 @@ def api_request(account_sid: str, resource: str, query_params: Optional[Mapping[
     )
 
 
-# The open-records pass after each account's newest messages or calls window (TwilioPagination): calls by status
-# (in flight, then settled ones that may lack end_time), messages unfiltered, newest first.
-OPEN_CALL_STATUSES = ("queued", "ringing", "in-progress")
-SETTLED_CALL_STATUSES_WITHOUT_END = ("canceled", "failed", "busy", "no-answer")
-OPEN_RECORD_QUERIES = {
-    "Messages.json": [{}],
-    "Calls.json": [{"Status": status} for status in OPEN_CALL_STATUSES + SETTLED_CALL_STATUSES_WITHOUT_END],
-}
+# The open-records pass after each account's newest messages or calls window, as source_twilio/open_records.py declares
+# it: calls by status (in flight, then settled ones that may lack end_time), messages unfiltered, newest first.
+OPEN_CALL_STATUSES = tuple(query["Status"] for query in OPEN_RECORD_PASSES["calls"].in_flight)
+SETTLED_CALL_STATUSES_WITHOUT_END = tuple(query["Status"] for query in OPEN_RECORD_PASSES["calls"].settled)
 
 
 def given_no_open_records(http_mocker: Any, resource: str, *account_sids: str) -> None:
     """Twilio answering the open-records pass of `resource` ("Messages.json", "Calls.json") with nothing open."""
-    key = {"Messages.json": "messages", "Calls.json": "calls"}[resource]
+    stream, open_pass = next((name, p) for name, p in OPEN_RECORD_PASSES.items() if p.resource == resource)
     for account_sid in account_sids or (MAIN_ACCOUNT_SID,):
-        for query in OPEN_RECORD_QUERIES[resource]:
-            http_mocker.get(api_request(account_sid, resource, query), TwilioPage(key).build())
+        for query in open_pass.in_flight + open_pass.settled:
+            http_mocker.get(api_request(account_sid, resource, query), TwilioPage(stream).build())
 
 
 def next_page_request(next_page_uri: str) -> HttpRequest:
@@ -150,10 +152,11 @@ def product_request(
     url: str,
     query_params: Optional[Mapping[str, str]] = None,
     authorization: Optional[str] = None,
-    page_size: bool = True,
+    page_size: Union[bool, int] = True,
 ) -> HttpRequest:
-    """A request to a v1/v2 product host (`https://conversations.twilio.com/v1/Conversations` ...)."""
-    params = {"PageSize": "1000"} if page_size else {}
+    """A request to a v1/v2 product host (`https://conversations.twilio.com/v1/Conversations` ...); `page_size` is the
+    list's maximum from Twilio's OpenAPI (1000, or 100/50 on Conversations), False on a next page's URL."""
+    params = {"PageSize": str(1000 if page_size is True else page_size)} if page_size else {}
     params.update(query_params or {})
     headers = {"Authorization": authorization} if authorization else None
     return HttpRequest(url, query_params=params or None, headers=headers)
@@ -181,9 +184,19 @@ def a_record(resource: str, **fields: Any) -> Dict[str, Any]:
     return item
 
 
+def token_of(account_sid: str) -> str:
+    """Each account's own auth token (Accounts.json returns it); the main account's is the config's."""
+    return AUTH_TOKEN if account_sid == MAIN_ACCOUNT_SID else f"token-of-{account_sid[-6:]}-e1f0"
+
+
+def as_account(account_sid: str) -> str:
+    """The Authorization header that reads `account_sid`'s product data: its own SID and token."""
+    return basic_auth(account_sid, token_of(account_sid))
+
+
 def an_account(sid: str, status: str = "active", owner: str = MAIN_ACCOUNT_SID) -> Dict[str, Any]:
-    """An Accounts.json item as Twilio sends it: auth_token included."""
-    return a_record("accounts", sid=sid, status=status, owner_account_sid=owner, friendly_name=f"account {sid[-4:]}")
+    """An Accounts.json item as Twilio sends it: the account's own auth_token included."""
+    return a_record("accounts", sid=sid, status=status, owner_account_sid=owner, friendly_name=f"account {sid[-4:]}", auth_token=token_of(sid))
 
 
 class TwilioPage:

@@ -15,14 +15,14 @@ from builders import (
     MAIN_ACCOUNT_SID,
     SUBACCOUNT_SID,
     ConfigBuilder,
-    account_request,
+    TwilioPage,
     accounts_list_request,
     accounts_page,
     an_account,
     basic_auth,
     error_response,
-    json_response,
     parse_messages,
+    probe_request,
     run_entrypoint,
     write_json,
 )
@@ -42,12 +42,13 @@ def test_given_valid_auth_token_when_check_then_succeeded(http_mocker: HttpMocke
         accounts_list_request(credentials=(MAIN_ACCOUNT_SID, AUTH_TOKEN)),
         accounts_page(an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID)),
     )
-    http_mocker.get(account_request(MAIN_ACCOUNT_SID), json_response(an_account(MAIN_ACCOUNT_SID)))
+    http_mocker.get(probe_request(MAIN_ACCOUNT_SID), TwilioPage("incoming_phone_numbers").build())
 
     exit_code, statuses, _ = _check(ConfigBuilder().build(), tmp_path, capfd)
 
     assert exit_code is None
     assert [status["status"] for status in statuses] == ["SUCCEEDED"]
+    assert "2 account(s)" in statuses[0]["message"]
 
 
 @HttpMocker()
@@ -64,25 +65,27 @@ def test_given_rejected_auth_token_when_check_then_failed_names_auth_token(http_
 
 
 @HttpMocker()
-def test_given_api_key_that_cannot_list_accounts_when_check_then_it_probes_the_configured_account_and_succeeds(
+def test_given_standard_api_key_when_check_then_it_probes_a_list_the_key_can_read_and_succeeds_naming_the_key_type(
     http_mocker: HttpMocker, tmp_path, capfd
 ) -> None:
-    """A Standard API key gets 401 on Accounts.json; check falls back to the configured account, reads
-    Accounts/{AC}.json with the key, and succeeds."""
-    http_mocker.get(accounts_list_request(credentials=(API_KEY_SID, API_KEY_SECRET)), error_response(401))
-    http_mocker.get(account_request(MAIN_ACCOUNT_SID, credentials=(API_KEY_SID, API_KEY_SECRET)), json_response(an_account(MAIN_ACCOUNT_SID)))
+    """A Standard API key gets 401 on Accounts.json (and on Accounts/{AC}.json, which check never asks for); a list of
+    its own account answers, so check succeeds and says what the key cannot read and how to read it."""
+    key = (API_KEY_SID, API_KEY_SECRET)
+    http_mocker.get(accounts_list_request(credentials=key), error_response(401))
+    http_mocker.get(probe_request(MAIN_ACCOUNT_SID, credentials=key), TwilioPage("incoming_phone_numbers").build())
 
     exit_code, statuses, _ = _check(ConfigBuilder().with_api_key().build(), tmp_path, capfd)
 
     assert exit_code is None
     assert [status["status"] for status in statuses] == ["SUCCEEDED"]
+    assert "Standard key" in statuses[0]["message"] and "Main API key" in statuses[0]["message"]
 
 
 @HttpMocker()
 def test_given_api_key_rejected_everywhere_when_check_then_failed_names_api_key_secret(http_mocker: HttpMocker, tmp_path, capfd) -> None:
     """When the key cannot read its own account either, the secret is wrong: FAILED, naming api_key_secret."""
     http_mocker.get(accounts_list_request(), error_response(401))
-    http_mocker.get(account_request(MAIN_ACCOUNT_SID), error_response(401))
+    http_mocker.get(probe_request(MAIN_ACCOUNT_SID), error_response(401))
 
     exit_code, statuses, printed = _check(ConfigBuilder().with_api_key().build(), tmp_path, capfd)
 
@@ -114,7 +117,7 @@ def test_given_network_error_when_check_then_failed_without_secret(requests_mock
     monkeypatch.setattr("source_twilio.accounts.time.sleep", waits.append)
     leaky_error = requests.exceptions.ConnectionError(f"proxy refused Authorization: {basic_auth(MAIN_ACCOUNT_SID, AUTH_TOKEN)} token={AUTH_TOKEN}")
     requests_mock.get(f"{API}/2010-04-01/Accounts.json", exc=leaky_error)
-    requests_mock.get(f"{API}/2010-04-01/Accounts/{MAIN_ACCOUNT_SID}.json", exc=leaky_error)
+    requests_mock.get(f"{API}/2010-04-01/Accounts/{MAIN_ACCOUNT_SID}/IncomingPhoneNumbers.json", exc=leaky_error)
 
     exit_code, statuses, printed = _check(ConfigBuilder().build(), tmp_path, capfd)
 

@@ -23,7 +23,7 @@ from freezegun import freeze_time
 
 CONFERENCE_1 = "CF" + "1" * 32
 CONFERENCE_2 = "CF" + "2" * 32
-ONE_WINDOW = {"DateCreated>": "2024-01-08", "DateCreated<": "2024-01-10"}
+ONE_WINDOW = {"DateCreated>": "2024-01-08", "DateCreated<": "2024-01-11"}
 
 
 def test_given_discover_when_listing_child_streams_then_their_primary_keys_identify_a_child_without_sid() -> None:

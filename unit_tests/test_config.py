@@ -14,12 +14,12 @@ from builders import (
     SUBACCOUNT_SID,
     UNKNOWN_ACCOUNT_SID,
     ConfigBuilder,
-    account_request,
+    TwilioPage,
     an_account,
     configured_catalog,
     given_accounts,
-    json_response,
     parse_messages,
+    probe_request,
     run_entrypoint,
     write_json,
 )
@@ -158,7 +158,7 @@ def test_given_start_date_the_connector_accepts_when_check_then_the_spec_does_no
 
     with HttpMocker() as http_mocker:  # the outcome decides whether these are requested
         given_accounts(http_mocker)
-        http_mocker.get(account_request(MAIN_ACCOUNT_SID), json_response(an_account(MAIN_ACCOUNT_SID)))
+        http_mocker.get(probe_request(MAIN_ACCOUNT_SID), TwilioPage("incoming_phone_numbers").build())
         _, messages, _ = _run("check", config, tmp_path, capfd)
 
     statuses = [message["connectionStatus"] for message in messages if message["type"] == "CONNECTION_STATUS"]

@@ -16,7 +16,7 @@ from builders import (
     accounts_list_request,
     an_account,
     api_request,
-    basic_auth,
+    as_account,
     config_errors,
     configured_catalog,
     error_response,
@@ -147,9 +147,9 @@ class TestSkippedAccounts:
     ) -> None:
         """404 (product not enabled for the account) skips that account with a warning naming the stream."""
         given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
-        http_mocker.get(product_request(TRUNKS, authorization=basic_auth(MAIN_ACCOUNT_SID, AUTH_TOKEN)), error_response(404))
+        http_mocker.get(product_request(TRUNKS, authorization=as_account(MAIN_ACCOUNT_SID)), error_response(404))
         http_mocker.get(
-            product_request(TRUNKS, authorization=basic_auth(SUBACCOUNT_SID, AUTH_TOKEN)),
+            product_request(TRUNKS, authorization=as_account(SUBACCOUNT_SID)),
             ProductPage("trunks").with_record(a_record("trunks", account_sid=SUBACCOUNT_SID)).build(),
         )
 

@@ -29,8 +29,8 @@ from builders import (
 )
 from freezegun import freeze_time
 
-from source_twilio.components import WindowCheckpointCursor
-from source_twilio.source import open_pass_since
+from source_twilio.cdk_seam import WindowCheckpointCursor
+from source_twilio.state import open_pass_since
 
 
 def cursors_by_account(state: Dict[str, Any], cursor_field: str) -> Dict[str, Any]:
@@ -70,7 +70,7 @@ class TestMessages:
         given_accounts(http_mocker)
         given_no_open_records(http_mocker, "Messages.json")
         http_mocker.get(
-            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-01T00:00:00Z", "DateSent<": "2024-01-07T23:59:59Z"}),
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-01T00:00:00Z", "DateSent<": "2024-01-08T00:00:00Z"}),
             messages_page("Fri, 05 Jan 2024 10:00:00 +0000").build(),
         )
         http_mocker.get(
@@ -89,7 +89,7 @@ class TestMessages:
         given_accounts(http_mocker)
         given_no_open_records(http_mocker, "Messages.json")
         http_mocker.get(
-            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-04T12:00:00Z", "DateSent<": "2024-01-07T11:59:59Z"}),
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-04T12:00:00Z", "DateSent<": "2024-01-07T12:00:00Z"}),
             messages_page().build(),
         )
         http_mocker.get(
@@ -182,8 +182,8 @@ class TestMessages:
         given_accounts(http_mocker)
         given_no_open_records(http_mocker, "Messages.json")
         windows = [
-            ("2023-12-25T00:00:00Z", "2023-12-31T23:59:59Z", "Sat, 30 Dec 2023 08:00:00 +0000"),
-            ("2024-01-01T00:00:00Z", "2024-01-07T23:59:59Z", "Fri, 05 Jan 2024 08:00:00 +0000"),
+            ("2023-12-25T00:00:00Z", "2024-01-01T00:00:00Z", "Sat, 30 Dec 2023 08:00:00 +0000"),
+            ("2024-01-01T00:00:00Z", "2024-01-08T00:00:00Z", "Fri, 05 Jan 2024 08:00:00 +0000"),
             ("2024-01-08T00:00:00Z", "2024-01-10T00:00:00Z", "Tue, 09 Jan 2024 08:00:00 +0000"),
         ]
         for start, end, date_sent in windows:
@@ -532,7 +532,7 @@ class TestOpenRecords:
         open_pass = api_request(MAIN_ACCOUNT_SID, "Messages.json")
         http_mocker.get(open_pass, messages_page().build())
         http_mocker.get(
-            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-01T00:00:00Z", "DateSent<": "2024-01-07T23:59:59Z"}),
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-01T00:00:00Z", "DateSent<": "2024-01-08T00:00:00Z"}),
             messages_page().build(),
         )
         http_mocker.get(
@@ -567,14 +567,16 @@ class TestRecordings:
 class TestConferences:
     @HttpMocker()
     def test_given_conferences_when_read_then_windows_are_whole_days_filtered_by_date_created(self, http_mocker: HttpMocker) -> None:
-        """Twilio filters conferences by date only: windows are `DateCreated>=YYYY-MM-DD`/`DateCreated<=YYYY-MM-DD`."""
+        """Twilio filters conferences by date only: windows are `DateCreated>=YYYY-MM-DD`/`DateCreated<=YYYY-MM-DD`,
+        consecutive ones sharing their boundary day, the last one ending the day after today (today is read under either
+        reading of `<=`)."""
         given_accounts(http_mocker)
         http_mocker.get(
-            api_request(MAIN_ACCOUNT_SID, "Conferences.json", {"DateCreated>": "2024-01-01", "DateCreated<": "2024-01-07"}),
+            api_request(MAIN_ACCOUNT_SID, "Conferences.json", {"DateCreated>": "2024-01-01", "DateCreated<": "2024-01-08"}),
             TwilioPage("conferences").with_record(a_record("conferences", sid="CF" + "1" * 32, date_created="Fri, 05 Jan 2024 11:23:45 +0000")).build(),
         )
         http_mocker.get(
-            api_request(MAIN_ACCOUNT_SID, "Conferences.json", {"DateCreated>": "2024-01-08", "DateCreated<": "2024-01-10"}),
+            api_request(MAIN_ACCOUNT_SID, "Conferences.json", {"DateCreated>": "2024-01-08", "DateCreated<": "2024-01-11"}),
             TwilioPage("conferences").build(),
         )
 
@@ -587,7 +589,7 @@ class TestConferences:
         """A sync from state asks for conferences created on or after the saved day."""
         given_accounts(http_mocker)
         http_mocker.get(
-            api_request(MAIN_ACCOUNT_SID, "Conferences.json", {"DateCreated>": "2024-01-09", "DateCreated<": "2024-01-10"}),
+            api_request(MAIN_ACCOUNT_SID, "Conferences.json", {"DateCreated>": "2024-01-09", "DateCreated<": "2024-01-11"}),
             TwilioPage("conferences").build(),
         )
         state = per_account_state("conferences", "date_created", {MAIN_ACCOUNT_SID: "2024-01-09"})
@@ -604,11 +606,11 @@ class TestUsageRecords:
         """Daily usage is windowed with `StartDate=YYYY-MM-DD&EndDate=YYYY-MM-DD`; the cursor is the record's start_date."""
         given_accounts(http_mocker)
         http_mocker.get(
-            api_request(MAIN_ACCOUNT_SID, "Usage/Records/Daily.json", {"StartDate": "2024-01-01", "EndDate": "2024-01-07"}),
+            api_request(MAIN_ACCOUNT_SID, "Usage/Records/Daily.json", {"StartDate": "2024-01-01", "EndDate": "2024-01-08"}),
             TwilioPage("usage_records").with_record(a_record("usage_records", start_date="2024-01-05", end_date="2024-01-05")).build(),
         )
         http_mocker.get(
-            api_request(MAIN_ACCOUNT_SID, "Usage/Records/Daily.json", {"StartDate": "2024-01-08", "EndDate": "2024-01-10"}),
+            api_request(MAIN_ACCOUNT_SID, "Usage/Records/Daily.json", {"StartDate": "2024-01-08", "EndDate": "2024-01-11"}),
             TwilioPage("usage_records").with_record(a_record("usage_records", start_date="2024-01-09", end_date="2024-01-09")).build(),
         )
 
@@ -622,7 +624,7 @@ class TestUsageRecords:
         """The next sync re-reads from the saved day: today's usage grows until the day ends."""
         given_accounts(http_mocker)
         http_mocker.get(
-            api_request(MAIN_ACCOUNT_SID, "Usage/Records/Daily.json", {"StartDate": "2024-01-09", "EndDate": "2024-01-10"}),
+            api_request(MAIN_ACCOUNT_SID, "Usage/Records/Daily.json", {"StartDate": "2024-01-09", "EndDate": "2024-01-11"}),
             TwilioPage("usage_records").build(),
         )
         state = per_account_state("usage_records", "start_date", {MAIN_ACCOUNT_SID: "2024-01-09"})

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import List
 
 from airbyte_cdk.test.mock_http import HttpMocker
-from builders import ConfigBuilder, json_response, product_request, read_stream, records_of, template
+from builders import (
+    ConfigBuilder,
+    json_response,
+    product_request,
+    read_stream,
+    records_of,
+    template,
+)
 
 MESSAGING_COUNTRIES = "https://pricing.twilio.com/v1/Messaging/Countries"
 VOICE_COUNTRIES = "https://pricing.twilio.com/v2/Voice/Countries"

@@ -12,35 +12,33 @@ from airbyte_cdk.test.state_builder import StateBuilder
 from builders import (
     API_KEY_SECRET,
     API_KEY_SID,
-    AUTH_TOKEN,
     MAIN_ACCOUNT_SID,
     NOW,
     SUBACCOUNT_SID,
     ConfigBuilder,
     ProductPage,
+    TwilioPage,
     a_record,
     accounts_list_request,
     an_account,
+    as_account,
     basic_auth,
     error_response,
     final_state,
     given_accounts,
+    probe_request,
     product_request,
     read_stream,
     records_of,
+    warnings_of,
 )
 from freezegun import freeze_time
 
-from source_twilio.source import conversations_changed_since, stream_states
+from source_twilio.state import conversations_changed_since, stream_states
 
 CONVERSATIONS = "https://conversations.twilio.com/v1/Conversations"
 ALERTS = "https://monitor.twilio.com/v1/Alerts"
 FLOWS = "https://studio.twilio.com/v2/Flows"
-
-
-def as_account(account_sid: str) -> str:
-    """The Authorization header that reads `account_sid` with the main account's token."""
-    return basic_auth(account_sid, AUTH_TOKEN)
 
 
 def conversation(sid: str, account: str = MAIN_ACCOUNT_SID) -> Dict[str, Any]:
@@ -52,10 +50,10 @@ class TestConversations:
     @HttpMocker()
     def test_given_meta_next_page_url_when_read_then_the_second_page_is_that_absolute_url(self, http_mocker: HttpMocker) -> None:
         """`meta.next_page_url` is absolute and carries Twilio's PageToken: it is requested exactly as given."""
-        next_url = f"{CONVERSATIONS}?PageSize=1000&Page=1&PageToken=PTCHaaaa"
+        next_url = f"{CONVERSATIONS}?PageSize=100&Page=1&PageToken=PTCHaaaa"
         given_accounts(http_mocker)
         http_mocker.get(
-            product_request(CONVERSATIONS, authorization=as_account(MAIN_ACCOUNT_SID)),
+            product_request(CONVERSATIONS, authorization=as_account(MAIN_ACCOUNT_SID), page_size=100),
             ProductPage("conversations").with_record(conversation("CH" + "1" * 32)).with_next_page_url(next_url).build(),
         )
         http_mocker.get(
@@ -68,12 +66,13 @@ class TestConversations:
         assert [record["sid"] for record in records_of(output)] == ["CH" + "1" * 32, "CH" + "2" * 32]
 
     @HttpMocker()
-    def test_given_subaccount_when_read_then_it_is_read_with_its_own_sid_and_the_parents_token(self, http_mocker: HttpMocker) -> None:
-        """Each account is read with Basic `AC<account>:<parent token>`; records keep their account."""
+    def test_given_subaccount_when_read_then_it_is_read_with_its_own_sid_and_token(self, http_mocker: HttpMocker) -> None:
+        """Product hosts read the account the credentials belong to: the subaccount with its own SID and the auth token
+        the parent's Accounts.json returns for it; records keep their account."""
         given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
         for account, sid in ((MAIN_ACCOUNT_SID, "CH" + "1" * 32), (SUBACCOUNT_SID, "CH" + "2" * 32)):
             http_mocker.get(
-                product_request(CONVERSATIONS, authorization=basic_auth(account, AUTH_TOKEN)),
+                product_request(CONVERSATIONS, authorization=as_account(account), page_size=100),
                 ProductPage("conversations").with_record(conversation(sid, account)).build(),
             )
 
@@ -85,16 +84,33 @@ class TestConversations:
             "CH" + "2" * 32: SUBACCOUNT_SID,
         }
 
-    def test_given_subaccount_when_authorization_built_then_it_is_base64_of_sub_sid_and_parent_token(self) -> None:
+    def test_given_subaccount_when_authorization_built_then_it_is_base64_of_its_sid_and_token(self) -> None:
         """The header the mocks above require is literally `Basic base64("ACsub:token")`."""
         assert basic_auth(SUBACCOUNT_SID, "token") == "Basic QUNiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYjp0b2tlbg=="
 
     @HttpMocker()
-    def test_given_api_key_when_read_then_product_hosts_are_read_with_the_key(self, http_mocker: HttpMocker) -> None:
-        """An API key reads only its own account on product hosts: requests carry `SK...:secret`."""
-        http_mocker.get(accounts_list_request(credentials=(API_KEY_SID, API_KEY_SECRET)), error_response(401))
+    def test_given_suspended_subaccount_when_read_then_its_product_data_is_skipped_with_one_warning(self, http_mocker: HttpMocker) -> None:
+        """Twilio refuses a suspended account's own credentials: its product data is not asked for, and the sync says
+        so once; the other accounts are read."""
+        given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID, status="suspended"))
         http_mocker.get(
-            product_request(CONVERSATIONS, authorization=basic_auth(API_KEY_SID, API_KEY_SECRET)),
+            product_request(CONVERSATIONS, authorization=as_account(MAIN_ACCOUNT_SID), page_size=100),
+            ProductPage("conversations").with_record(conversation("CH" + "1" * 32)).build(),
+        )
+
+        output = read_stream("conversations", ConfigBuilder().build())
+
+        assert [record["sid"] for record in records_of(output)] == ["CH" + "1" * 32]
+        assert [warning for warning in warnings_of(output) if SUBACCOUNT_SID in warning and "suspended" in warning]
+
+    @HttpMocker()
+    def test_given_standard_api_key_when_read_then_its_own_accounts_product_data_is_read_with_the_key(self, http_mocker: HttpMocker) -> None:
+        """A Standard key may not list accounts; it reads its own account, on product hosts too: `SK...:secret`."""
+        key = (API_KEY_SID, API_KEY_SECRET)
+        http_mocker.get(accounts_list_request(credentials=key), error_response(401))
+        http_mocker.get(probe_request(MAIN_ACCOUNT_SID, credentials=key), TwilioPage("incoming_phone_numbers").build())
+        http_mocker.get(
+            product_request(CONVERSATIONS, authorization=basic_auth(API_KEY_SID, API_KEY_SECRET), page_size=100),
             ProductPage("conversations").with_record(conversation("CH" + "1" * 32)).build(),
         )
 
@@ -115,7 +131,7 @@ class TestConversationChildren:
     def given_conversations(self, http_mocker: HttpMocker) -> None:
         given_accounts(http_mocker)
         http_mocker.get(
-            product_request(CONVERSATIONS),
+            product_request(CONVERSATIONS, page_size=100),
             ProductPage("conversations")
             .with_record(a_record("conversations", sid=self.CLOSED_OLD, state="closed", date_updated="2024-01-05T10:00:00Z"))
             .with_record(a_record("conversations", sid=self.CLOSED_NEW, state="closed", date_updated="2024-01-09T10:00:00Z"))
@@ -130,7 +146,7 @@ class TestConversationChildren:
         self.given_conversations(http_mocker)
         for sid in (self.CLOSED_NEW, self.ACTIVE_OLD):
             http_mocker.get(
-                product_request(f"{CONVERSATIONS}/{sid}/Messages"),
+                product_request(f"{CONVERSATIONS}/{sid}/Messages", page_size=100),
                 ProductPage("conversation_messages")
                 .with_record(
                     a_record("conversation_messages", sid="IM" + sid[2:], conversation_sid=sid, date_updated="2024-01-09T09:00:00Z")
@@ -160,7 +176,7 @@ class TestConversationChildren:
         """The first sync lists the messages of every conversation, closed ones too."""
         self.given_conversations(http_mocker)
         for sid in (self.CLOSED_OLD, self.CLOSED_NEW, self.ACTIVE_OLD):
-            http_mocker.get(product_request(f"{CONVERSATIONS}/{sid}/Messages"), ProductPage("conversation_messages").build())
+            http_mocker.get(product_request(f"{CONVERSATIONS}/{sid}/Messages", page_size=100), ProductPage("conversation_messages").build())
 
         output = read_stream("conversation_messages", ConfigBuilder().build(), SyncMode.incremental)
 
@@ -171,10 +187,11 @@ class TestConversationChildren:
 class TestAlerts:
     @HttpMocker()
     def test_given_alerts_when_read_incrementally_then_windows_use_iso_start_date_and_end_date(self, http_mocker: HttpMocker) -> None:
-        """Monitor alerts are windowed with `StartDate`/`EndDate` (ISO 8601); the cursor is date_generated, per account."""
+        """Monitor alerts are windowed with `StartDate`/`EndDate` (ISO 8601), consecutive windows sharing their boundary;
+        the cursor is date_generated, per account."""
         given_accounts(http_mocker)
         http_mocker.get(
-            product_request(ALERTS, {"StartDate": "2024-01-01T00:00:00Z", "EndDate": "2024-01-07T23:59:59Z"}, as_account(MAIN_ACCOUNT_SID)),
+            product_request(ALERTS, {"StartDate": "2024-01-01T00:00:00Z", "EndDate": "2024-01-08T00:00:00Z"}, as_account(MAIN_ACCOUNT_SID)),
             ProductPage("alerts").with_record(a_record("alerts", sid="NO" + "1" * 32, date_generated="2024-01-05T10:00:00Z")).build(),
         )
         http_mocker.get(

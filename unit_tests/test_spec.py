@@ -10,11 +10,10 @@ from airbyte_cdk.test.mock_http import HttpMocker
 from builders import (
     MAIN_ACCOUNT_SID,
     ConfigBuilder,
-    account_request,
-    an_account,
+    TwilioPage,
     given_accounts,
-    json_response,
     parse_messages,
+    probe_request,
     run_entrypoint,
     write_json,
 )
@@ -90,7 +89,7 @@ def test_given_legacy_num_worker_when_validated_then_it_is_accepted() -> None:
 def test_given_legacy_num_worker_when_check_then_connection_succeeds(http_mocker: HttpMocker, tmp_path, capfd) -> None:
     """`num_worker` passes the spec validation of the real entry point (not only the connector's own checks)."""
     given_accounts(http_mocker)
-    http_mocker.get(account_request(MAIN_ACCOUNT_SID), json_response(an_account(MAIN_ACCOUNT_SID)))
+    http_mocker.get(probe_request(MAIN_ACCOUNT_SID), TwilioPage("incoming_phone_numbers").build())
     config_path = write_json(str(tmp_path), "config.json", ConfigBuilder().with_field("num_worker", 5).build())
 
     exit_code = run_entrypoint(["check", "--config", config_path])
@@ -98,4 +97,4 @@ def test_given_legacy_num_worker_when_check_then_connection_succeeds(http_mocker
     out, _ = capfd.readouterr()
     statuses = [message["connectionStatus"] for message in parse_messages(out) if message["type"] == "CONNECTION_STATUS"]
     assert exit_code is None
-    assert statuses == [{"status": "SUCCEEDED"}]
+    assert [status["status"] for status in statuses] == ["SUCCEEDED"]

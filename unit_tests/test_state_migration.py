@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from source_twilio.components import AirbyteTwilioStateMigration
+from source_twilio.state import TwilioStateMigration as AirbyteTwilioStateMigration
 
 AC1, AC2 = "AC" + "1" * 32, "AC" + "2" * 32
 
@@ -23,7 +23,6 @@ def test_given_airbyte_per_partition_state_when_migrated_then_keyed_by_account_s
             {"partition": {"account_sid": AC1}, "cursor": {"date_sent": "2024-05-01T00:00:00Z"}},
             {"partition": {"account_sid": AC2}, "cursor": {"date_sent": "2024-04-01T00:00:00Z"}},
         ],
-        "state": {"date_sent": "2024-04-01T00:00:00Z"},
         "use_global_cursor": False,
     }
 
@@ -49,9 +48,27 @@ def test_given_flat_legacy_state_with_rfc2822_when_migrated_then_it_is_every_acc
 
 
 def test_given_our_own_state_when_checked_then_it_is_left_alone():
-    """A state this connector wrote is not migrated again."""
-    own = {"states": [{"partition": {"account_sid": AC1}, "cursor": {"date_sent": "2024-01-01T00:00:00Z"}}], "state": {}, "use_global_cursor": False}
+    """A state this connector writes is not migrated again."""
+    own = {"states": [{"partition": {"account_sid": AC1}, "cursor": {"date_sent": "2024-01-01T00:00:00Z"}}], "use_global_cursor": False, "lookback_window": 12}
     assert not migration().should_migrate(own)
+
+
+def test_given_state_with_the_cdks_global_fallback_when_migrated_then_the_fallback_is_dropped():
+    """The CDK's "state" key (the newest cursor of any account, which 0.2.0 saved too) would start an account without
+    its own entry there, skipping that account's history; it is removed, every account keeps its own cursor."""
+    saved = {
+        "states": [{"partition": {"account_sid": AC1}, "cursor": {"date_sent": "2024-05-01T00:00:00Z"}}],
+        "state": {"date_sent": "2024-05-01T00:00:00Z"},
+        "use_global_cursor": False,
+    }
+    assert migration().should_migrate(saved)
+    assert migration().migrate(saved) == {"states": saved["states"], "use_global_cursor": False}
+
+
+def test_given_a_children_state_with_one_cursor_for_all_parents_when_checked_then_it_is_left_alone():
+    """Children with one cursor for all their parents (use_global_cursor) keep their "state": it is their cursor."""
+    children = {"use_global_cursor": True, "state": {"date_created": "2024-05-01T00:00:00Z"}, "parent_state": {}}
+    assert not migration("date_created").should_migrate(children)
 
 
 def test_given_partition_of_another_resource_when_migrated_then_dropped():

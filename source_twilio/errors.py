@@ -1,0 +1,221 @@
+"""What the connector does with each answer Twilio gives: one table, `POLICY`, the same as BEHAVIOR.md's "Errors".
+
+Twilio's errors are JSON `{code, message, more_info, status}` (reference/twilio-api/README.md). A rule matches on the
+HTTP status, Twilio's code and the request; the first rule that matches decides. An answer no rule covers fails the
+stream with Twilio's status, code, message and the URL: never an empty stream or window.
+
+The rules are Python rather than the manifest's `HttpResponseFilter`s: a filter matches when its status is listed
+*or* its predicate holds, so "400 with code 20004" cannot be said with one, and a rule here also needs to know which
+credentials a request carried (a subaccount's own token, or the main credentials). The manifest's DefaultErrorHandler
+(`error_handler` in manifest.yaml) keeps what it says well: how many retries and how long to wait between them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import InitVar, dataclass
+from typing import Any, Callable, List, Mapping, Optional, Union
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.declarative.requesters.error_handlers import (
+    DefaultErrorHandler,
+)
+from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
+from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import (
+    DEFAULT_ERROR_MAPPING,
+)
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import (
+    SUCCESS_RESOLUTION,
+    ErrorResolution,
+    ResponseAction,
+)
+from airbyte_cdk.sources.types import Config
+
+from .records import parsed_page
+
+logger = logging.getLogger("airbyte")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One Twilio answer, as the rules see it."""
+
+    stream: str
+    status: int
+    code: Optional[int]
+    message: str
+    url: str  # without the query string: no credential ever travels there, but filters make it long
+    main_credentials: bool  # the request carried the sync's own credentials (not a subaccount's)
+
+    @property
+    def twilio(self) -> str:
+        code = f", code {self.code}" if self.code is not None else ""
+        return f"{self.status}{code}: {self.message or 'no message'}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    applies: Callable[[Answer], bool]
+    action: ResponseAction
+    failure_type: FailureType
+    says: Callable[[Answer], str]
+
+
+POLICY: List[Rule] = [
+    Rule(
+        "throttled",
+        lambda a: a.status == 429,
+        ResponseAction.RATE_LIMITED,
+        FailureType.transient_error,
+        lambda a: f"Twilio is throttling {a.stream} ({a.twilio}); waiting and retrying. Lower num_workers if this persists.",
+    ),
+    Rule(
+        "server error",
+        lambda a: a.status in (500, 502, 503, 504),
+        ResponseAction.RETRY,
+        FailureType.transient_error,
+        lambda a: f"Twilio answered {a.twilio} for {a.stream} at {a.url}; retrying with backoff.",
+    ),
+    Rule(
+        "credentials rejected",
+        lambda a: a.status == 401 and a.main_credentials,
+        ResponseAction.FAIL,
+        FailureType.config_error,
+        lambda a: (
+            f"Twilio rejected the credentials ({a.twilio}) for {a.stream} at {a.url}. The auth token or API key may have "
+            "been rotated or revoked: enter the current one in the connection settings."
+        ),
+    ),
+    Rule(
+        "subaccount credentials rejected",
+        lambda a: a.status == 401 and not a.main_credentials,
+        ResponseAction.IGNORE,
+        FailureType.transient_error,
+        lambda a: (
+            f"Skipping {a.stream} at {a.url}: Twilio rejected the subaccount's own credentials ({a.twilio}). The "
+            "subaccount was suspended or closed, or its auth token rotated, since the account list was read."
+        ),
+    ),
+    Rule(
+        "forbidden",
+        lambda a: a.status == 403,
+        ResponseAction.IGNORE,
+        FailureType.transient_error,
+        lambda a: (
+            f"Skipping {a.stream} at {a.url}: Twilio refused access ({a.twilio}). Grant the API key read access to this "
+            "product, or disable the stream on the Schema tab."
+        ),
+    ),
+    Rule(
+        "not found",
+        lambda a: a.status == 404,
+        ResponseAction.IGNORE,
+        FailureType.transient_error,
+        lambda a: (
+            f"Skipping {a.stream} at {a.url}: Twilio answered {a.twilio} (the product is not enabled for this account, "
+            "or the parent record was deleted since it was listed)."
+        ),
+    ),
+    Rule(
+        "older than the account keeps messages",
+        lambda a: a.status == 400 and a.code == 20004,
+        ResponseAction.FAIL,
+        FailureType.config_error,
+        lambda a: (
+            f"Twilio refused {a.stream} older than this account keeps them ({a.twilio}) at {a.url}. The account keeps "
+            "messages fewer days than the sync reaches back (Twilio Console > Messaging > Settings > Message Records "
+            "Data Access; 400 days by default): set start_date, or sync_last_n_days, within that period."
+        ),
+    ),
+]
+
+
+def _unknown(answer: Answer) -> ErrorResolution:
+    return ErrorResolution(
+        response_action=ResponseAction.FAIL,
+        failure_type=FailureType.system_error,
+        error_message=(
+            f"Twilio answered {answer.twilio} for {answer.stream} at {answer.url}, which this connector does not know how "
+            "to handle; the stream stops rather than skip data. Contact the connector's maintainers with this message."
+        ),
+    )
+
+
+def answer_of(response: requests.Response, stream: str, main_authorization: Optional[str]) -> Answer:
+    body = parsed_page(response) or {}
+    code = body.get("code")
+    parts = urlsplit(response.request.url or response.url or "")
+    authorization = (response.request.headers or {}).get("Authorization")
+    return Answer(
+        stream=stream,
+        status=response.status_code,
+        code=code if isinstance(code, int) else None,
+        message=str(body.get("message") or "").strip(),
+        url=urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", "")),
+        main_credentials=main_authorization is None or authorization in (None, main_authorization),
+    )
+
+
+def resolve(answer: Answer) -> ErrorResolution:
+    for rule in POLICY:
+        if rule.applies(answer):
+            return ErrorResolution(response_action=rule.action, failure_type=rule.failure_type, error_message=rule.says(answer))
+    return _unknown(answer)
+
+
+@dataclass
+class TwilioErrorHandler(ErrorHandler):
+    """Every stream's error handler: POLICY for Twilio's answers, the manifest's DefaultErrorHandler for retries.
+
+    A 2xx is parsed here once (the decoder reuses the result) and asked for again when it is not JSON: a 200 cut by a
+    proxy would otherwise end the stream silently with no records and no next page. Exceptions (connection dropped,
+    timeouts) follow the CDK's default mapping: retried.
+    """
+
+    config: Config
+    handler: DefaultErrorHandler
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._stream = parameters.get("name", "")
+
+    @property
+    def backoff_strategies(self) -> Optional[List[Any]]:
+        return self.handler.backoff_strategies
+
+    @property
+    def max_retries(self) -> Optional[int]:
+        return self.handler.max_retries
+
+    @property
+    def max_time(self) -> Optional[int]:
+        return self.handler.max_time
+
+    def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
+        if not isinstance(response_or_exception, requests.Response):
+            mapped = next((DEFAULT_ERROR_MAPPING[kind] for kind in type(response_or_exception).__mro__ if kind in DEFAULT_ERROR_MAPPING), None)
+            return mapped or ErrorResolution(
+                response_action=ResponseAction.RETRY,
+                failure_type=FailureType.transient_error,
+                error_message=f"Could not reach Twilio for {self._stream} ({type(response_or_exception).__name__}); retrying.",
+            )
+        if 200 <= response_or_exception.status_code < 300:
+            if parsed_page(response_or_exception) is None:
+                return ErrorResolution(
+                    response_action=ResponseAction.RETRY,
+                    failure_type=FailureType.transient_error,
+                    error_message=f"Twilio sent an unreadable page for {self._stream} ({len(response_or_exception.content)} bytes); retrying.",
+                )
+            return SUCCESS_RESOLUTION
+        main = self.config.get("__main_authorization")
+        resolution = resolve(answer_of(response_or_exception, self._stream, main))
+        if resolution.response_action == ResponseAction.IGNORE:
+            # The CDK logs an ignored response at INFO; a stream skipped for an account deserves a WARN.
+            logger.warning(resolution.error_message)
+        return resolution
+
+    def backoff_time(self, response_or_exception: Any, attempt_count: int = 0) -> Optional[float]:
+        return self.handler.backoff_time(response_or_exception, attempt_count)
