@@ -32,6 +32,8 @@ class Knobs:
     fault_streams: list | None = None  # limit 429/5xx/drop injection to these streams
     forbidden: list = field(default_factory=list)  # [{"stream": s|"*", "account": sid|"*", "status": 403|404}]
     require_page_token: bool = True  # Page > 0 without PageToken -> 400
+    # PageSize above the spec's maximum for the path (undocumented): "400" -> 400 code 20001; "clamp" -> serve the max
+    page_size_over_max: str = "400"
     messages_retention_days: int = 400  # DateSent>= older than this -> 400 code 20004
     monitor_retention_days: int = 30  # Alerts / Events StartDate older than this -> 400
     alerts_max_results: int = 10000  # an Alerts query window matching more -> 400
@@ -44,6 +46,8 @@ class Knobs:
         for k, v in values.items():
             if k not in names:
                 raise ValueError(f"unknown knob {k!r}; known: {sorted(names)}")
+            if k in CHOICES and str(v) not in CHOICES[k]:
+                raise ValueError(f"knob {k!r} must be one of {CHOICES[k]}, not {v!r}")
         for k, v in values.items():
             current = getattr(self, k)
             if isinstance(current, bool):
@@ -52,6 +56,8 @@ class Knobs:
                 v = int(v)
             elif isinstance(current, float) and v is not None:
                 v = float(v)
+            if k in CHOICES:
+                v = str(v)
             if k == "forbidden":
                 v = [dict(rule) for rule in (v or [])]
                 for rule in v:
@@ -62,6 +68,12 @@ class Knobs:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+# knobs that choose between readings of Twilio's documentation: the allowed values, the default first
+CHOICES = {
+    "page_size_over_max": ("400", "clamp"),
+}
 
 
 class Stats:

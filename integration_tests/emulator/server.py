@@ -379,7 +379,8 @@ class Handler(BaseHTTPRequestHandler):
         if coll is None:
             raise HttpError(404, 20404, f"The requested resource {path} was not found")
         pdict = dict(params)
-        pp = parse_paging(pdict, route.max_page_size, knobs.require_page_token and route.kind != "numbers")
+        pp = parse_paging(pdict, route.max_page_size, knobs.require_page_token and route.kind != "numbers",
+                          knobs.page_size_over_max)
         if route.kind == "numbers":
             items = [coll.record(i)[0] for i in range(min(len(coll), pp.size))]
             return {"available_phone_numbers": items, "uri": path}, len(items)
@@ -474,7 +475,7 @@ class Handler(BaseHTTPRequestHandler):
             srv.stats.reset()
             return self._send_json(200, srv.stats.as_dict())
         if route == "/routes" and method == "GET":
-            return self._send_json(200, [{"product": r.product, "path": r.pattern, "stream": r.stream} for r in routes.ROUTES])
+            return self._send_json(200, [{"product": r.product, "path": r.path, "max_page_size": r.max_page_size, "params": r.params, "stream": r.stream} for r in routes.ROUTES])
         raise HttpError(404, 20404, f"unknown control endpoint {method} {path}")
 
 
