@@ -6,7 +6,7 @@ Python API::
 
     with Emulator(seed=42, accounts=3, messages_per_account=2000) as emu:
         emu.url                      # "http://127.0.0.1:PORT" (set TWILIO_API_BASE_URL to it)
-        emu.world                    # accounts, sids, auth tokens, API key, now
+        emu.world                    # accounts, sids, auth tokens, API keys, now
         emu.main_credentials         # (main account sid, auth token)
         emu.truth("messages")        # {"count": n, "keys": [{"sid": ...}, ...], ...}
         emu.advance(minutes=30, new_per_account=100)
@@ -130,6 +130,14 @@ class Emulator:
             if account_sid in (None, a["sid"]):
                 return a["sid"], a["auth_token"]
         raise KeyError(account_sid)
+
+    def api_key(self, account_sid: str | None = None, type: str = "standard") -> tuple[str, str]:  # noqa: A002
+        """(key SID, secret) of an account's API key ("standard", or "main" for the main account)."""
+        account_sid = account_sid or self.world["main_account_sid"]
+        for k in self.world["api_keys"]:
+            if k["account_sid"] == account_sid and k["type"] == type:
+                return k["sid"], k["secret"]
+        raise KeyError((account_sid, type))
 
     def truth(self, stream: str, since: str | None = None, keys: bool = True, cursor: str | None = None,
               account: str | None = None) -> dict:

@@ -34,6 +34,12 @@ class Knobs:
     require_page_token: bool = True  # Page > 0 without PageToken -> 400
     # PageSize above the spec's maximum for the path (undocumented): "400" -> 400 code 20001; "clamp" -> serve the max
     page_size_over_max: str = "400"
+    # a main-account Standard API key asking for a subaccount's 2010 resources is denied ("Main account API Keys are
+    # only available to access main account resources. Access to subaccount resources will be denied."); the status
+    # is not documented: 401 (code 20003, the 20003 page lists this cause), 403 (20403) or 404 (20404)
+    key_subaccount_denial_status: int = 401
+    # a suspended subaccount's 2010 resources read through the parent (undocumented): "readable" or "401" (20003)
+    suspended_subaccount_reads: str = "readable"
     messages_retention_days: int = 400  # DateSent>= older than this -> 400 code 20004
     monitor_retention_days: int = 30  # Alerts / Events StartDate older than this -> 400
     alerts_max_results: int = 10000  # an Alerts query window matching more -> 400
@@ -46,7 +52,7 @@ class Knobs:
         for k, v in values.items():
             if k not in names:
                 raise ValueError(f"unknown knob {k!r}; known: {sorted(names)}")
-            if k in CHOICES and str(v) not in CHOICES[k]:
+            if k in CHOICES and str(v) not in [str(c) for c in CHOICES[k]]:
                 raise ValueError(f"knob {k!r} must be one of {CHOICES[k]}, not {v!r}")
         for k, v in values.items():
             current = getattr(self, k)
@@ -57,7 +63,7 @@ class Knobs:
             elif isinstance(current, float) and v is not None:
                 v = float(v)
             if k in CHOICES:
-                v = str(v)
+                v = type(CHOICES[k][0])(v)
             if k == "forbidden":
                 v = [dict(rule) for rule in (v or [])]
                 for rule in v:
@@ -73,6 +79,8 @@ class Knobs:
 # knobs that choose between readings of Twilio's documentation: the allowed values, the default first
 CHOICES = {
     "page_size_over_max": ("400", "clamp"),
+    "key_subaccount_denial_status": (401, 403, 404),
+    "suspended_subaccount_reads": ("readable", "401"),
 }
 
 

@@ -4,11 +4,11 @@
 routes.py).  Per request, in order:
 
 1. route lookup (unknown path -> 404, code 20404, Twilio's JSON error body);
-2. HTTP Basic auth: account SID + its auth token or its parent's token, or the
-   main account's API key SID + secret; failure -> 401 code 20003.  The 2010 API
-   reads the account in the path (a parent may read its subaccounts, a key of the
-   main account may read them too); Accounts.json refuses API keys (401); v1/v2
-   hosts read the account named by the username (the key's owner for a key);
+2. HTTP Basic auth: an active account's SID + its own auth token, or an API key
+   (Standard or Main) SID + secret; failure -> 401 code 20003.  The 2010 API reads
+   the account in the path (the main account and its Main key may read subaccounts;
+   Standard keys may not, nor may they read Accounts or Keys); product hosts read the
+   account the credentials belong to (see ``_authorize``);
 3. "forbidden" rules (a stream answering 403/404 for one account);
 4. per-account concurrency limit (-> 429 code 20429), latency, injected 429 / 5xx;
 5. the page: filters, paging, envelope -- rendered with orjson and kept in an LRU
@@ -93,10 +93,12 @@ class PageCache:
 
 
 class Principal:
-    __slots__ = ("account", "is_key")
+    """Valid credentials: the account they belong to and their kind ("account", "standard_key", "main_key")."""
 
-    def __init__(self, account: Account, is_key: bool):
-        self.account, self.is_key = account, is_key
+    __slots__ = ("account", "kind")
+
+    def __init__(self, account: Account, kind: str):
+        self.account, self.kind = account, kind
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -208,6 +210,13 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ auth
     def _principal(self) -> Principal | None:
+        """Who the Basic credentials are: an account (SID + its own auth token) or an API key (SID + secret).
+
+        Only an account's *own* token works (a subaccount SID with its parent's token is
+        not a credential), and an account that is suspended or closed cannot authenticate,
+        nor can its keys: https://www.twilio.com/docs/api/errors/20003 ("The account is
+        suspended or closed", "You used subaccount credentials to access the main account").
+        """
         header = self.headers.get("Authorization") or ""
         if not header.startswith("Basic "):
             return None
@@ -218,15 +227,11 @@ class Handler(BaseHTTPRequestHandler):
         world = self.server.world
         acc = world.by_sid.get(user)
         if acc is not None:
-            if acc.status == "closed":
-                return None
-            parent = world.by_sid.get(acc.parent_sid) if acc.parent_sid else None
-            if pwd == acc.auth_token or (parent is not None and pwd == parent.auth_token):
-                return Principal(acc, False)
-            return None
+            return Principal(acc, "account") if pwd == acc.auth_token and acc.status == "active" else None
         key = world.api_keys.get(user)
         if key is not None and pwd == key.secret:
-            return Principal(world.by_sid[key.account_sid], True)
+            owner = world.by_sid[key.account_sid]
+            return Principal(owner, f"{key.type}_key") if owner.status == "active" else None
         return None
 
     # ------------------------------------------------------------------ API requests
@@ -264,25 +269,50 @@ class Handler(BaseHTTPRequestHandler):
             srv.stats.leave(limit_key)
 
     def _authorize(self, route: routes.Route, groups: dict) -> Account | None:
+        """The account a request reads, or an HttpError.
+
+        * 2010-04-01 API: the account in the path.  The main account's SID + token and its
+          Main key read the main account and every subaccount; a subaccount's credentials
+          (SID + own token, or its Standard key) read that subaccount only; a Standard key
+          is refused ``Accounts.json``, ``Accounts/{AC}.json`` and ``Keys.json``, and a
+          main-account Standard key is refused subaccounts (knob key_subaccount_denial_status).
+          https://www.twilio.com/docs/iam/api/subaccounts, https://www.twilio.com/docs/iam/api-keys,
+          https://www.twilio.com/docs/api/errors/20003
+        * Product hosts: the account the credentials belong to, never another ("resources on
+          subdomains ... must be accessed directly using subaccount credentials").
+        * Pricing and Event Streams types: any valid credentials.
+        """
         srv = self.server
-        world = srv.world
+        world, knobs = srv.world, srv.knobs
         principal = self._principal()
-        if srv.knobs.auth and principal is None:
+        if knobs.auth and principal is None:
             raise HttpError(401, 20003, "Authenticate", {"WWW-Authenticate": 'Basic realm="Twilio API"'})
+        here = self.path.split("?")[0]
+        standard_key = principal is not None and principal.kind == "standard_key"
+        if standard_key and (route.kind == "accounts" or route.stream in ("accounts", "keys")):
+            raise HttpError(401, 20003, "Authenticate: a Standard API key cannot access the Accounts or Keys "
+                                        "resources; use a Main key or the account's auth token")
         if route.kind == "accounts":
-            if principal is not None and principal.is_key:
-                raise HttpError(401, 20003, "Authenticate: API keys cannot list accounts; use the account SID and auth token")
             return principal.account if principal else None
         if route.global_:
             acc = None
         elif "ac" in groups:
             acc = world.by_sid.get(groups["ac"])
-            if acc is None or not acc.readable:
-                raise HttpError(404, 20404, f"The requested resource {self.path.split('?')[0]} was not found")
-            if principal is not None:
-                me = principal.account
-                if acc.sid != me.sid and acc.parent_sid != me.sid:
-                    raise HttpError(404, 20404, f"The requested resource {self.path.split('?')[0]} was not found")
+            if acc is None:
+                raise HttpError(404, 20404, f"The requested resource {here} was not found")
+            me = principal.account if principal is not None else None
+            if me is not None and acc.sid != me.sid:
+                if acc.parent_sid != me.sid:  # the parent, or a sibling: subaccount credentials never reach them
+                    raise HttpError(401, 20003, "Authenticate")
+                if standard_key:  # "Main account API Keys are only available to access main account resources"
+                    status = int(knobs.key_subaccount_denial_status)
+                    code = {401: 20003, 403: 20403, 404: 20404}[status]
+                    raise HttpError(status, code, "Authenticate" if status == 401 else
+                                    "Permission Denied" if status == 403 else f"The requested resource {here} was not found")
+            if acc.status == "closed":
+                raise HttpError(404, 20404, f"The requested resource {here} was not found")
+            if acc.status == "suspended" and knobs.suspended_subaccount_reads != "readable":
+                raise HttpError(401, 20003, "Authenticate")
         else:
             acc = principal.account if principal is not None else world.main
         for rule in srv.knobs.forbidden:
@@ -457,7 +487,8 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 res = truth(srv.world, srv.catalog, stream, since=params.get("since"), cursor=params.get("cursor"),
                             keys=params.get("keys", "1") not in ("0", "false"),
-                            retention_days=srv.knobs.monitor_retention_days, account=params.get("account"))
+                            retention_days=srv.knobs.monitor_retention_days, account=params.get("account"),
+                            suspended_readable=srv.knobs.suspended_subaccount_reads == "readable")
             except UnknownStream:
                 raise HttpError(404, 20404, f"unknown stream {stream!r}") from None
             return self._send_json(200, res)

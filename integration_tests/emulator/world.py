@@ -2,8 +2,11 @@
 
 Everything is derived from a seed.  A world has a main account and N subaccounts
 (by default one of them "suspended" and one "closed", as Twilio reports them in
-``Accounts.json``), each with its own auth token; the main account also owns a
-Standard API key (``SK...`` + secret).
+``Accounts.json``), each with its own auth token.  API keys (``SK...`` + secret): the
+main account owns a Standard key and a Main key, every subaccount a Standard key
+(https://www.twilio.com/docs/iam/api-keys: "Main: Full access to all Twilio API
+resources. Equivalent to using your Account SID and Auth Token"; "Standard: Access to
+all Twilio API resources, except for API key and Account resources").
 
 Records are not stored.  Per account the state is a handful of ``Timeline`` objects
 (how many records a stream has and when each was created) and ``SettleLog`` objects
@@ -28,7 +31,7 @@ DEFAULT_COUNTS = {
     "outgoing_caller_ids": 2,
     "queues": 2,
     "usage_triggers": 2,
-    "keys": 1,  # besides the main account's API key
+    "keys": 1,  # besides the API keys of world.api_keys
     "notifications": 30,
     "recordings": 40,
     "conferences": 10,
@@ -106,6 +109,11 @@ class ApiKey:
     account_sid: str
     friendly_name: str
     date_created: int
+    type: str = "standard"  # "standard" | "main"
+
+    def describe(self) -> dict:
+        return {"sid": self.sid, "secret": self.secret, "account_sid": self.account_sid, "type": self.type,
+                "friendly_name": self.friendly_name}
 
 
 class AccountState:
@@ -145,15 +153,10 @@ class World:
         n_total = 1 + cfg.subaccounts
         for idx in range(n_total):
             self._add_account(idx, n_total, now)
-        main = self.accounts[0]
-        self.api_key = ApiKey(
-            sid=self.codec("SK", "apikey", 0).sid(0),
-            secret=hex32(cfg.seed, "apikey-secret"),
-            account_sid=main.sid,
-            friendly_name="emulator standard key",
-            date_created=main.date_created + DAY,
-        )
-        self.api_keys = {self.api_key.sid: self.api_key}
+        self.api_keys: dict[str, ApiKey] = {}
+        for acc in self.accounts:
+            self._add_keys(acc)
+        self.api_key = self.key_of(self.main.sid, "standard")  # the main account's Standard key
         self.state = WorldState(1, now, now, {a.sid: self._initial_state(a, now) for a in self.accounts if a.readable}, 0)
 
     # ------------------------------------------------------------------ identity
@@ -198,6 +201,23 @@ class World:
         )
         self.accounts.append(acc)
         self.by_sid[sid] = acc
+
+    def _add_keys(self, acc: Account) -> None:
+        """A Standard key per account; the main account also has a Main key."""
+        kinds = ("standard", "main") if acc.idx == 0 else ("standard",)
+        for j, kind in enumerate(kinds):
+            # the main account's Standard key keeps the SID and secret it had before keys were per account
+            secret = hex32(self.config.seed, "apikey-secret") if acc.idx == 0 and j == 0 else \
+                hex32(self.config.seed, "apikey-secret", acc.idx, kind)
+            key = ApiKey(sid=self.codec("SK", "apikey", acc.idx).sid(j), secret=secret, account_sid=acc.sid,
+                         friendly_name=f"emulator {kind} key", date_created=acc.date_created + DAY + j * 60, type=kind)
+            self.api_keys[key.sid] = key
+
+    def key_of(self, account_sid: str, kind: str = "standard") -> ApiKey | None:
+        return next((k for k in self.api_keys.values() if k.account_sid == account_sid and k.type == kind), None)
+
+    def keys_of(self, account_sid: str) -> list[ApiKey]:
+        return [k for k in self.api_keys.values() if k.account_sid == account_sid]
 
     @property
     def main(self) -> Account:
@@ -295,8 +315,13 @@ class World:
             "advances": st.advances,
             "main_account_sid": self.main.sid,
             "accounts": [self._describe_account(a, st.accounts.get(a.sid)) for a in self.accounts],
-            "api_key": {"sid": self.api_key.sid, "secret": self.api_key.secret, "account_sid": self.api_key.account_sid},
+            # every API key: the main account's Standard and Main keys, each subaccount's Standard key
+            "api_keys": [k.describe() for k in self.api_keys.values()],
+            "api_key": self.api_key.describe(),  # the main account's Standard key (kept for older callers)
             "closed_account_sids": [a.sid for a in self.accounts if a.status == "closed"],
+            # accounts whose 2010-04-01 resources the main account reads (every account that is not closed)
             "readable_account_sids": [a.sid for a in self.accounts if a.readable],
+            # accounts whose own credentials work, so whose product-host data (monitor, conversations, ...) is readable
+            "active_account_sids": [a.sid for a in self.accounts if a.status == "active"],
             "config": asdict(self.config),
         }

@@ -194,11 +194,10 @@ def queues(cc: AccountCodecs, n: int) -> list:
 
 
 def keys(cc: AccountCodecs, world: World, n: int) -> list:
-    """Keys.json items carry no account_sid; the main account also lists its API key."""
+    """Keys.json items carry no account_sid; an account lists its API keys (world.api_keys) and ``n`` more."""
     acc = cc.acc
     out = []
-    if acc.idx == 0:
-        k = world.api_key
+    for k in world.keys_of(acc.sid):
         out.append(({"date_created": rfc(k.date_created), "date_updated": rfc(k.date_created),
                      "friendly_name": k.friendly_name, "sid": k.sid}, {"sid": k.sid}))
     for j in range(n):
