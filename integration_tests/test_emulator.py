@@ -577,18 +577,75 @@ def test_retention_rules(emu):
     assert status == 400
 
 
-def test_alerts_window_limit_forces_splitting():
+def test_alerts_stop_at_the_10000th_result():
+    """Monitor Alerts: pages up to the 10,000th result succeed; the page that would go beyond it is a 400 "Invalid page and pageSize combination, data is limited to 10,000 results"."""
     with Emulator(seed=3, accounts=0, closed=0, suspended=0, messages_per_account=10, calls_per_account=10,
                   alerts_per_account=12000, now=NOW) as e:
         c = client(e)
-        status, body = c.get("/monitor/v1/Alerts?PageSize=1000")
-        assert status == 400 and "10000" in body["message"]
+        url, got = "/monitor/v1/Alerts?PageSize=1000", []
+        for _ in range(10):
+            status, body = c.get(url)
+            assert status == 200 and len(body["alerts"]) == 1000
+            got += body["alerts"]
+            url = body["meta"]["next_page_url"]
+        assert url is not None  # Twilio still links the next page ...
+        status, body = c.get(url)  # ... which is refused
+        assert status == 400 and body["code"] == 20001
+        assert body["message"] == "Invalid page and pageSize combination, data is limited to 10,000 results"
+        dates = [tiso(a["date_generated"]) for a in got]
+        assert dates == sorted(dates, reverse=True)  # knob alerts_order: newest first
+        # a window of at most 10,000 results reads to its end; split windows give every alert once
         total = []
-        for k in range(3):  # three 10-day windows
+        for k in range(3):
             lo, hi = iso(NOW_T - (30 - 10 * k) * 86400), iso(NOW_T - (20 - 10 * k) * 86400 - 1)
             total += c.walk("monitor", f"/v1/Alerts?StartDate={lo}&EndDate={hi}", "alerts")
         sids = [a["sid"] for a in total]
         assert len(sids) == len(set(sids)) == e.truth("alerts")["count"] == 12000
+        # the refusal depends on page and PageSize: page 33 of 300 would end at the 10,200th result
+        status, body = c.get("/monitor/v1/Alerts?PageSize=300")
+        for _ in range(32):  # pages 1..32 end at the 9,900th result
+            status, body = c.get(body["meta"]["next_page_url"])
+            assert status == 200
+        status, body = c.get(body["meta"]["next_page_url"])
+        assert status == 400 and "10,000" in body["message"]
+        e.configure(alerts_max_results=500)
+        status, body = c.get("/monitor/v1/Alerts?PageSize=500")
+        assert status == 200 and body["meta"]["next_page_url"]
+        status, body = c.get(body["meta"]["next_page_url"])
+        assert status == 400 and body["message"].endswith("data is limited to 500 results")
+
+
+def test_alerts_order_knob(fresh):
+    """Knob alerts_order: Twilio does not document the order of Alerts; "desc" (default) is newest first, "asc" oldest first."""
+    c = client(fresh)
+    newest = [tiso(a["date_generated"]) for a in c.walk("monitor", "/v1/Alerts", "alerts")]
+    assert newest == sorted(newest, reverse=True) and len(newest) == 200
+    fresh.configure(alerts_order="asc")
+    oldest = [tiso(a["date_generated"]) for a in c.walk("monitor", "/v1/Alerts", "alerts", 7)]
+    assert oldest == sorted(oldest) and sorted(oldest) == sorted(newest)
+
+
+def test_alerts_per_account_and_bursts():
+    """World fields alerts_by_account and alert_bursts: 60,000 alerts in 30 days on one account, more than 10,000 within one day, read fast by day windows."""
+    burst_day = NOW_T - 3 * 86400
+    with Emulator(seed=4, accounts=2, closed=0, suspended=0, messages_per_account=10, calls_per_account=10,
+                  alerts_by_account={0: 60000, 2: 5}, alert_bursts=[{"account": 0, "count": 12000, "days_ago": 3}],
+                  now=NOW) as e:
+        counts = [a["counts"]["alerts"] for a in e.world["accounts"]]
+        assert counts == [72000, 200, 5]
+        t0 = time.perf_counter()
+        c = client(e)
+        lo, hi = iso(burst_day), iso(burst_day + 86400 - 1)
+        status, body = c.get(f"/monitor/v1/Alerts?StartDate={lo}&EndDate={hi}&PageSize=1000")
+        assert status == 200 and len(body["alerts"]) == 1000
+        # the burst day holds more than 10,000 alerts: a sync must split it into smaller windows
+        got = []
+        for h in range(0, 24, 4):
+            lo, hi = iso(burst_day + h * 3600), iso(burst_day + (h + 4) * 3600 - 1)
+            got += c.walk("monitor", f"/v1/Alerts?StartDate={lo}&EndDate={hi}", "alerts")
+        assert len(got) == 12000 and len({a["sid"] for a in got}) == len(got)
+        assert e.truth("alerts", keys=False)["count"] == 72000 + 200 + 5
+        assert time.perf_counter() - t0 < 15
 
 
 # ----------------------------------------------------------------------------- auth

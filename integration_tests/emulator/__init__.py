@@ -41,7 +41,7 @@ class Emulator:
                  calls_per_account: int = 1000, alerts_per_account: int = 200, history_days: int = 90,
                  now: int | str | None = None, closed: int = 1, suspended: int = 1, open_tail: int = 6,
                  counts: dict | None = None, host: str = "127.0.0.1", port: int = 0, subprocess: bool = False,
-                 **knobs):
+                 alerts_by_account: dict | None = None, alert_bursts: list | None = None, **knobs):
         from .timefmt import to_epoch
 
         self.config = WorldConfig(
@@ -49,6 +49,8 @@ class Emulator:
             history_days=history_days, messages_per_account=messages_per_account,
             calls_per_account=calls_per_account, alerts_per_account=alerts_per_account,
             open_tail=open_tail, counts=dict(counts or {}),
+            alerts_by_account={int(k): int(v) for k, v in (alerts_by_account or {}).items()},
+            alert_bursts=[dict(b) for b in (alert_bursts or [])],
         )
         self.knobs = Knobs()
         self.knobs.update(knobs)
@@ -68,7 +70,8 @@ class Emulator:
                    "--calls-per-account", str(self.config.calls_per_account),
                    "--alerts-per-account", str(self.config.alerts_per_account),
                    "--history-days", str(self.config.history_days), "--open-tail", str(self.config.open_tail),
-                   "--counts", json.dumps(self.config.counts), "--config", json.dumps(self.knobs.as_dict())]
+                   "--counts", json.dumps(self.config.counts), "--config", json.dumps(self.knobs.as_dict()),
+                   "--world", json.dumps(self.config.extras())]
             if self.config.now is not None:
                 cmd += ["--now", str(self.config.now)]
             env = dict(os.environ)

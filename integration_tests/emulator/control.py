@@ -42,7 +42,11 @@ class Knobs:
     suspended_subaccount_reads: str = "readable"
     messages_retention_days: int = 400  # DateSent>= older than this -> 400 code 20004
     monitor_retention_days: int = 30  # Alerts / Events StartDate older than this -> 400
-    alerts_max_results: int = 10000  # an Alerts query window matching more -> 400
+    # "The maximum number of Alert resources you can fetch per request to this API is 10,000": the Alerts page that
+    # would go beyond this many results -> 400 "Invalid page and pageSize combination..." (0 = no limit)
+    alerts_max_results: int = 10000
+    # order of Monitor Alerts, which Twilio does not document: "desc" (newest first) or "asc"
+    alerts_order: str = "desc"
     insights_default_hours: float = 4.0  # Voice Summaries without StartTime cover this many hours
     cache_mb: float = 64.0  # rendered-page LRU budget
     fault_seed: int = 1234  # seed of the fault-injection RNG
@@ -81,6 +85,7 @@ CHOICES = {
     "page_size_over_max": ("400", "clamp"),
     "key_subaccount_denial_status": (401, 403, 404),
     "suspended_subaccount_reads": ("readable", "401"),
+    "alerts_order": ("desc", "asc"),
 }
 
 

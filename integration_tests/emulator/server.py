@@ -115,7 +115,6 @@ class EmulatorServer(ThreadingHTTPServer):
         self.cache = PageCache(self.knobs.cache_mb)
         self.rng = random.Random(self.knobs.fault_seed)
         self.rng_lock = threading.Lock()
-        self.alert_counts: dict = {}
         self.base_url = f"http://{host}:{self.server_port}"
 
     def handle_error(self, request, client_address) -> None:
@@ -130,8 +129,7 @@ class EmulatorServer(ThreadingHTTPServer):
 
     def configure(self, values: dict) -> dict:
         self.knobs.update(values)
-        if "cache_mb" in values:
-            self.cache.clear(self.knobs.cache_mb)
+        self.cache.clear(self.knobs.cache_mb)  # rendered pages may depend on any knob (orders, bounds, limits)
         if "fault_seed" in values:
             with self.rng_lock:
                 self.rng = random.Random(self.knobs.fault_seed)
@@ -140,7 +138,6 @@ class EmulatorServer(ThreadingHTTPServer):
     def advance(self, minutes: float, new_per_account: int = 0, new_small: int | None = None) -> dict:
         self.world.advance(minutes, new_per_account, new_small)
         self.cache.clear()
-        self.alert_counts.clear()
         return self.world.describe()
 
 
@@ -423,7 +420,7 @@ class Handler(BaseHTTPRequestHandler):
             coll.order = q.order
         lo, hi = coll.narrow(q.ranges, q.equals)
         if route.stream == "alerts":
-            self._check_alert_window(coll, q, lo, hi, acc, knobs.alerts_max_results, state.version)
+            routes.alerts_page_limit(pp.page, pp.size, knobs)
         cursor, backward = (None, False)
         if pp.token:
             cursor, backward = decode_token(pp.token)
@@ -446,27 +443,6 @@ class Handler(BaseHTTPRequestHandler):
         if route.stream == "pricing_voice_countries":
             return P.pricing_voice_country(world.config.seed, parent)
         return None
-
-    def _check_alert_window(self, coll, q, lo: int, hi: int, acc, limit: int, version: int) -> None:
-        """Monitor Alerts refuse a query window with more than ``limit`` results."""
-        if not limit or hi - lo <= limit:
-            return
-        key = (version, acc.sid, tuple(sorted(q.ranges.items())), tuple(sorted(q.equals.items())))
-        n = self.server.alert_counts.get(key)
-        if n is None:
-            n = 0
-            for i in range(lo, hi):
-                if q.matches(coll.attrs(i)):
-                    n += 1
-                    if n > limit:
-                        break
-            if len(self.server.alert_counts) > 10_000:
-                self.server.alert_counts.clear()
-            self.server.alert_counts[key] = n
-        if n > limit:
-            raise FilterError(
-                f"Too many results: the query window matches more than {limit} alerts. "
-                f"Narrow the StartDate/EndDate range and query again.", code=20001)
 
     # ------------------------------------------------------------------ control API
     def _control(self, method: str, path: str, qs: str) -> None:

@@ -71,12 +71,30 @@ class WorldConfig:
     messages_per_account: int = 2000
     calls_per_account: int = 1000
     alerts_per_account: int = 200
+    alerts_by_account: dict = field(default_factory=dict)  # {account idx: alerts}, overrides alerts_per_account
+    # dense bursts of alerts: [{"account": idx, "count": n, "days_ago": d, "hours": h}] puts n alerts of account idx in
+    # [now - d days, now - d days + h hours] (h defaults to 24: more than 10,000 alerts within one day)
+    alert_bursts: list = field(default_factory=list)
     open_tail: int = 6  # newest messages/calls that are still queued / ringing / in progress
     monitor_days: float = 29.5  # alerts & monitor events are spread over this many last days
     counts: dict = field(default_factory=dict)
 
     def count(self, name: str) -> int:
         return int(self.counts.get(name, DEFAULT_COUNTS[name]))
+
+    # fields with no command-line flag of their own; the CLI takes them as one JSON object (--world)
+    EXTRA_FIELDS = ("alerts_by_account", "alert_bursts", "monitor_days")
+
+    def extras(self) -> dict:
+        return {k: getattr(self, k) for k in self.EXTRA_FIELDS}
+
+    def set_extras(self, values: dict) -> None:
+        for k, v in values.items():
+            if k not in self.EXTRA_FIELDS:
+                raise ValueError(f"unknown world field {k!r}; known: {self.EXTRA_FIELDS}")
+            if k == "alerts_by_account":
+                v = {int(a): int(n) for a, n in v.items()}
+            setattr(self, k, v)
 
 
 @dataclass
@@ -238,7 +256,7 @@ class World:
             "calls": Timeline.spread(cfg.calls_per_account, start, now, self._salt(acc, "calls")),
         }
         mon_start = now - int(cfg.monitor_days * DAY)
-        tl["alerts"] = Timeline.spread(cfg.alerts_per_account, mon_start, now, self._salt(acc, "alerts"))
+        tl["alerts"] = self._alerts_timeline(acc, mon_start, now)
         tl["monitor_events"] = Timeline.spread(cfg.count("monitor_events"), mon_start, now, self._salt(acc, "monitor_events"))
         for name in SMALL_TIMELINES:
             tl[name] = Timeline.spread(cfg.count(name), start, now - 600, self._salt(acc, name))
@@ -250,6 +268,29 @@ class World:
             "calls": SettleLog.initial(tl["calls"].n, cfg.open_tail, now),
         }
         return AccountState(tl, settles)
+
+    def _alerts_timeline(self, acc: Account, t0: int, now: int) -> Timeline:
+        """The account's alerts spread over [t0, now], with its bursts (config.alert_bursts) cut into the spread."""
+        cfg = self.config
+        n = int({int(k): v for k, v in cfg.alerts_by_account.items()}.get(acc.idx, cfg.alerts_per_account))
+        bursts = []
+        for b in cfg.alert_bursts:
+            if int(b.get("account", 0)) == acc.idx:
+                b0 = now - int(float(b.get("days_ago", 1)) * DAY)
+                bursts.append((int(b["count"]), max(t0, b0), min(now, b0 + int(float(b.get("hours", 24)) * 3600))))
+        bursts.sort(key=lambda x: x[1])
+        gaps, cur = [], t0
+        for _, b0, b1 in bursts:
+            gaps.append((cur, max(cur, b0)))
+            cur = max(cur, b1)
+        gaps.append((cur, max(cur, now)))
+        span = sum(g1 - g0 for g0, g1 in gaps) or 1
+        parts, given = [], 0
+        for k, (g0, g1) in enumerate(gaps):  # the ordinary alerts, shared among the gaps between bursts
+            m = n - given if k == len(gaps) - 1 else n * (g1 - g0) // span
+            given += m
+            parts.append((m, g0, g1))
+        return Timeline.from_parts(parts + bursts, self._salt(acc, "alerts"))
 
     def advance(self, minutes: float, new_per_account: int = 0, new_small: int | None = None) -> WorldState:
         """Move "now" forward; append records; complete the records that were open.
@@ -323,5 +364,5 @@ class World:
             "readable_account_sids": [a.sid for a in self.accounts if a.readable],
             # accounts whose own credentials work, so whose product-host data (monitor, conversations, ...) is readable
             "active_account_sids": [a.sid for a in self.accounts if a.status == "active"],
-            "config": asdict(self.config),
+            "config": dict(asdict(self.config), alerts_by_account={str(k): v for k, v in self.config.alerts_by_account.items()}),
         }
