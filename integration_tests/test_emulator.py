@@ -493,6 +493,91 @@ def test_date_sent_filters(emu):
     assert all(m["date_sent"] for m in _messages(emu, "DateSent%3E=2024-01-01"))
 
 
+def _sids(items: list[dict]) -> set:
+    return {x["sid"] for x in items}
+
+
+def test_upper_bounds_read_each_parameter_as_its_spec_text(fresh):
+    """Knob le_bound="spec" (default): DateSent<= and Usage EndDate include the bound ("on and before"), Calls StartTime</EndTime< exclude it ("before this date"), Conferences/Recordings/Media DateCreated< and Notifications MessageDate< stop at midnight of the date."""
+    c = client(fresh)
+    A = acc_path(fresh.main_credentials[0])
+    msgs = c.walk("api", f"{A}/Messages.json", "messages")
+    m = next(x for x in msgs if x["date_sent"])
+    t = t2010(m["date_sent"])
+    got = c.walk("api", f"{A}/Messages.json?DateSent%3C={iso(t)}", "messages")
+    assert m["sid"] in _sids(got) and all(t2010(x["date_sent"]) <= t for x in got)
+    day = iso(t)[:10]
+    got = c.walk("api", f"{A}/Messages.json?DateSent%3C={day}", "messages")  # the whole day of the bound
+    assert _sids(got) == {x["sid"] for x in msgs if x["date_sent"] and iso(t2010(x["date_sent"]))[:10] <= day}
+    calls = c.walk("api", f"{A}/Calls.json", "calls")
+    k = next(x for x in calls if x["start_time"])
+    ts = t2010(k["start_time"])
+    got = c.walk("api", f"{A}/Calls.json?StartTime%3C={iso(ts)}", "calls")
+    assert k["sid"] not in _sids(got) and all(t2010(x["start_time"]) < ts for x in got)
+    day = iso(ts)[:10]
+    got = c.walk("api", f"{A}/Calls.json?StartTime%3C={day}", "calls")  # before the start of the date
+    assert _sids(got) == {x["sid"] for x in calls if x["start_time"] and iso(t2010(x["start_time"]))[:10] < day}
+    confs = c.walk("api", f"{A}/Conferences.json", "conferences")
+    day = iso(t2010(confs[3]["date_created"]))[:10]
+    got = c.walk("api", f"{A}/Conferences.json?DateCreated%3C={day}", "conferences")
+    assert _sids(got) == {x["sid"] for x in confs if t2010(x["date_created"]) <= parse_when(day)[0]}
+    usage = c.walk("api", f"{A}/Usage/Records/Daily.json?EndDate=2024-05-20", "usage_records")
+    assert max(u["start_date"] for u in usage) == "2024-05-20"
+
+
+def test_le_bound_knob(fresh):
+    """Knob le_bound: "inclusive" makes every 2010 upper bound include its instant and the whole day of a date; "exclusive" stops before the instant and before midnight at the start of a date."""
+    c = client(fresh)
+    A = acc_path(fresh.main_credentials[0])
+    calls = c.walk("api", f"{A}/Calls.json", "calls")
+    k = next(x for x in calls if x["start_time"])
+    ts = t2010(k["start_time"])
+    msgs = c.walk("api", f"{A}/Messages.json", "messages")
+    m = next(x for x in msgs if x["date_sent"])
+    t = t2010(m["date_sent"])
+    confs = c.walk("api", f"{A}/Conferences.json", "conferences")
+    day = iso(t2010(confs[3]["date_created"]))[:10]
+    fresh.configure(le_bound="inclusive")
+    assert k["sid"] in _sids(c.walk("api", f"{A}/Calls.json?StartTime%3C={iso(ts)}", "calls"))
+    got = c.walk("api", f"{A}/Conferences.json?DateCreated%3C={day}", "conferences")
+    assert _sids(got) == {x["sid"] for x in confs if iso(t2010(x["date_created"]))[:10] <= day}
+    assert max(u["start_date"] for u in c.walk("api", f"{A}/Usage/Records/Daily.json?EndDate=2024-05-20",
+                                                  "usage_records")) == "2024-05-20"
+    fresh.configure(le_bound="exclusive")
+    got = c.walk("api", f"{A}/Messages.json?DateSent%3C={iso(t)}", "messages")
+    assert m["sid"] not in _sids(got) and all(t2010(x["date_sent"]) < t for x in got)
+    got = c.walk("api", f"{A}/Messages.json?DateSent%3C={iso(t)[:10]}", "messages")
+    assert all(iso(t2010(x["date_sent"]))[:10] < iso(t)[:10] for x in got)
+    assert max(u["start_date"] for u in c.walk("api", f"{A}/Usage/Records/Daily.json?EndDate=2024-05-20",
+                                                  "usage_records")) == "2024-05-19"
+    got = c.walk("api", f"{A}/Conferences.json?DateCreated%3C={day}", "conferences")
+    assert _sids(got) == {x["sid"] for x in confs if iso(t2010(x["date_created"]))[:10] < day}
+
+
+def test_studio_and_verify_bound_knobs(fresh):
+    """Studio DateCreatedTo ("starting before") and Verify DateCreatedBefore/After ("created before/after") exclude the bound by default; knobs studio_date_created_to, verify_date_created_before and verify_date_created_after make them inclusive."""
+    c = client(fresh)
+    flow = c.walk("studio", "/v2/Flows", "flows")[0]["sid"]
+    execs = c.walk("studio", f"/v2/Flows/{flow}/Executions", "executions")
+    e = execs[len(execs) // 2]
+    te = iso(tiso(e["date_created"]))
+    attempts = c.walk("verify", "/v2/Attempts", "attempts")
+    a = attempts[len(attempts) // 2]
+    ta = iso(tiso(a["date_created"]))
+
+    def studio():
+        return _sids(c.walk("studio", f"/v2/Flows/{flow}/Executions?DateCreatedTo={te}", "executions"))
+
+    def verify(param):
+        return _sids(c.walk("verify", f"/v2/Attempts?{param}={ta}", "attempts"))
+
+    assert e["sid"] not in studio() and a["sid"] not in verify("DateCreatedBefore") | verify("DateCreatedAfter")
+    assert len(verify("DateCreatedBefore")) + len(verify("DateCreatedAfter")) == len(attempts) - 1
+    fresh.configure(studio_date_created_to="inclusive", verify_date_created_before="inclusive",
+                    verify_date_created_after="inclusive")
+    assert e["sid"] in studio() and a["sid"] in verify("DateCreatedBefore") & verify("DateCreatedAfter")
+
+
 def test_to_from_filters(emu):
     everything = _messages(emu, "")
     to = everything[10]["to"]
@@ -525,8 +610,9 @@ def test_other_2010_filters(emu):
     got = c.walk("api", f"{A}/Notifications.json?Log=0", "notifications")
     assert got and sorted(x["sid"] for x in got) == sorted(x["sid"] for x in notes if x["log"] == "0")
     got = c.walk("api", f"{A}/Notifications.json?MessageDate%3E=2024-05-01&MessageDate%3C=2024-05-15", "notifications")
+    # "at or before midnight on a date": the bound day itself is out (knob le_bound="spec")
     assert sorted(x["sid"] for x in got) == sorted(
-        x["sid"] for x in notes if "2024-05-01" <= datetime.utcfromtimestamp(t2010(x["message_date"])).strftime("%Y-%m-%d") <= "2024-05-15")
+        x["sid"] for x in notes if parse_when("2024-05-01")[0] <= t2010(x["message_date"]) <= parse_when("2024-05-15")[0])
     usage = c.walk("api", f"{A}/Usage/Records/Daily.json?StartDate=2024-05-01&EndDate=2024-05-03", "usage_records")
     assert {u["start_date"] for u in usage} == {"2024-05-01", "2024-05-02", "2024-05-03"} and len(usage) == 3 * 8
     usage = c.walk("api", f"{A}/Usage/Records/Daily.json?Category=sms&StartDate=-7days", "usage_records")
@@ -551,7 +637,7 @@ def test_v1_filters(emu):
     attempts = c.walk("verify", "/v2/Attempts", "attempts")
     mid = tiso(attempts[len(attempts) // 2]["date_created"])
     got = c.walk("verify", f"/v2/Attempts?DateCreatedAfter={iso(mid)}&DateCreatedBefore={iso(NOW_T)}", "attempts")
-    assert sorted(x["sid"] for x in got) == sorted(x["sid"] for x in attempts if tiso(x["date_created"]) >= mid)
+    assert sorted(x["sid"] for x in got) == sorted(x["sid"] for x in attempts if tiso(x["date_created"]) > mid)
     # Voice Insights: without StartTime only the last 4 hours; with one, the requested window
     recent = c.walk("insights", "/v1/Voice/Summaries", "call_summaries")
     assert all(tiso(s["start_time"]) >= NOW_T - 4 * 3600 for s in recent)

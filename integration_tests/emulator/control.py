@@ -47,6 +47,16 @@ class Knobs:
     alerts_max_results: int = 10000
     # order of Monitor Alerts, which Twilio does not document: "desc" (newest first) or "asc"
     alerts_order: str = "desc"
+    # whether a 2010 upper bound (DateSent<, StartTime<, EndTime<, DateCreated<, DateUpdated<, MessageDate<, Usage
+    # EndDate) includes records exactly at it: "spec" reads each parameter's own description (DateSent and EndDate
+    # "on (and) before", Calls "before", the others "on or before midnight of this date"); "inclusive" (a date covers
+    # its whole day) or "exclusive" (before midnight at the start of the date / strictly before the instant) for all
+    le_bound: str = "spec"
+    # Studio Executions DateCreatedTo ("starting before this date-time"): "exclusive" or "inclusive"
+    studio_date_created_to: str = "exclusive"
+    # Verify Attempts DateCreatedBefore / DateCreatedAfter ("created before / after this datetime")
+    verify_date_created_before: str = "exclusive"
+    verify_date_created_after: str = "exclusive"
     insights_default_hours: float = 4.0  # Voice Summaries without StartTime cover this many hours
     cache_mb: float = 64.0  # rendered-page LRU budget
     fault_seed: int = 1234  # seed of the fault-injection RNG
@@ -86,6 +96,10 @@ CHOICES = {
     "key_subaccount_denial_status": (401, 403, 404),
     "suspended_subaccount_reads": ("readable", "401"),
     "alerts_order": ("desc", "asc"),
+    "le_bound": ("spec", "inclusive", "exclusive"),
+    "studio_date_created_to": ("exclusive", "inclusive"),
+    "verify_date_created_before": ("exclusive", "inclusive"),
+    "verify_date_created_after": ("exclusive", "inclusive"),
 }
 
 

@@ -156,28 +156,35 @@ ROUTES: list[Route] = [
     Route("api", ACCOUNT + "/AvailablePhoneNumbers/{CountryCode}/TollFree.json", "available_phone_numbers_toll_free", "2010", "numbers"),
     Route("api", ACCOUNT + "/Calls.json", "calls", "2010", filters=[
         FilterSpec("To", "to"), FilterSpec("From", "from"), FilterSpec("Status", "status"),
-        *time_filters("StartTime", "start_time"), *time_filters("EndTime", "end_time")]),
+        # "Only include calls that started before this date" / "that ended before this date"
+        *time_filters("StartTime", "start_time", le_reading="exclusive"),
+        *time_filters("EndTime", "end_time", le_reading="exclusive")]),
     Route("api", ACCOUNT + "/Conferences.json", "conferences", "2010", filters=[
-        *time_filters("DateCreated", "date_created", "date"), *time_filters("DateUpdated", "date_updated", "date"),
+        # "created on or before midnight of this date", "last updated on or before midnight of this date"
+        *time_filters("DateCreated", "date_created", "date", "midnight"),
+        *time_filters("DateUpdated", "date_updated", "date", "midnight"),
         FilterSpec("Status", "status"), FilterSpec("FriendlyName", "friendly_name")]),
     Route("api", ACCOUNT + "/Conferences/{ConferenceSid}/Participants.json", "conference_participants", "2010"),
     Route("api", ACCOUNT + "/IncomingPhoneNumbers.json", "incoming_phone_numbers", "2010"),
     Route("api", ACCOUNT + "/Keys.json", "keys", "2010"),
     Route("api", ACCOUNT + "/Messages.json", "messages", "2010", filters=[
-        FilterSpec("To", "to"), FilterSpec("From", "from"), *time_filters("DateSent", "date_sent")],
+        # "<=YYYY-MM-DD (to find Messages with sent_dates on and before a specific date)"
+        FilterSpec("To", "to"), FilterSpec("From", "from"), *time_filters("DateSent", "date_sent", le_reading="inclusive")],
         validate=_messages_retention),
     Route("api", ACCOUNT + "/Messages/{MessageSid}/Media.json", "message_media", "2010",
-          filters=time_filters("DateCreated", "date_created")),
+          filters=time_filters("DateCreated", "date_created", le_reading="midnight")),  # "on or before midnight"
     Route("api", ACCOUNT + "/Notifications.json", "notifications", "2010", filters=[
-        FilterSpec("Log", "log"), *time_filters("MessageDate", "message_date", "date")]),
+        # "<=YYYY-MM-DD for messages logged at or before midnight on a date"
+        FilterSpec("Log", "log"), *time_filters("MessageDate", "message_date", "date", "midnight")]),
     Route("api", ACCOUNT + "/OutgoingCallerIds.json", "outgoing_caller_ids", "2010"),
     Route("api", ACCOUNT + "/Queues.json", "queues", "2010"),
     Route("api", ACCOUNT + "/Recordings.json", "recordings", "2010", filters=[
-        *time_filters("DateCreated", "date_created"), FilterSpec("CallSid", "call_sid")]),
+        *time_filters("DateCreated", "date_created", le_reading="midnight"),  # "on or before midnight of this date"
+        FilterSpec("CallSid", "call_sid")]),
     Route("api", ACCOUNT + "/Transcriptions.json", "transcriptions", "2010"),
     Route("api", ACCOUNT + "/Usage/Records/Daily.json", "usage_records", "2010", filters=[
         FilterSpec("Category", "category"), FilterSpec("StartDate", "start_date", "ge", "usage"),
-        FilterSpec("EndDate", "start_date", "le", "usage")]),
+        FilterSpec("EndDate", "start_date", "le", "usage", "inclusive", "le_bound")]),  # "on or before this date"
     Route("api", ACCOUNT + "/Usage/Triggers.json", "usage_triggers", "2010"),
     # ---- monitor.twilio.com
     Route("monitor", "/v1/Alerts", "alerts", filters=[
@@ -202,14 +209,17 @@ ROUTES: list[Route] = [
     # ---- studio.twilio.com
     Route("studio", "/v2/Flows", "flows"),
     Route("studio", "/v2/Flows/{FlowSid}/Executions", "executions", filters=[
-        FilterSpec("DateCreatedFrom", "date_created", "ge", "time"), FilterSpec("DateCreatedTo", "date_created", "le", "time"),
+        # DateCreatedFrom: "starting on or after"; DateCreatedTo: "starting before this ... date-time"
+        FilterSpec("DateCreatedFrom", "date_created", "ge", "time"),
+        FilterSpec("DateCreatedTo", "date_created", "le", "time", "exclusive", "studio_date_created_to"),
         FilterSpec("status", "status")]),
     Route("studio", "/v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps", "step"),
     # ---- verify.twilio.com
     Route("verify", "/v2/Services", "verify_services"),
     Route("verify", "/v2/Attempts", "verify_attempts", filters=[
-        FilterSpec("DateCreatedAfter", "date_created", "ge", "time"),
-        FilterSpec("DateCreatedBefore", "date_created", "le", "time")]),
+        # "created after this datetime" / "created before this datetime"
+        FilterSpec("DateCreatedAfter", "date_created", "ge", "time", "exclusive", "verify_date_created_after"),
+        FilterSpec("DateCreatedBefore", "date_created", "le", "time", "exclusive", "verify_date_created_before")]),
     # ---- messaging / trunking / events
     Route("messaging", "/v1/Services", "messaging_services"),
     Route("trunking", "/v1/Trunks", "trunks"),

@@ -411,7 +411,7 @@ class Handler(BaseHTTPRequestHandler):
         if route.kind == "numbers":
             items = [coll.record(i)[0] for i in range(min(len(coll), pp.size))]
             return {"available_phone_numbers": items, "uri": path}, len(items)
-        q = parse_filters(params, route.filters, state.now)
+        q = parse_filters(params, route.filters, state.now, knobs)
         if route.prepare:
             route.prepare(ctx, q, knobs)
         if route.validate:
