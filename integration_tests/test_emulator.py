@@ -83,7 +83,7 @@ TOP = {
     "event_types": ("events", "/v1/Types", "types"),
     "sinks": ("events", "/v1/Sinks", "sinks"),
     "subscriptions": ("events", "/v1/Subscriptions", "subscriptions"),
-    "call_summaries": ("insights", "/v1/Voice/Summaries?StartTime=3650d", "call_summaries"),
+    "call_summaries": ("insights", "/v1/Voice/Summaries?StartTime=30d", "call_summaries"),
     "pricing_messaging_countries": ("pricing", "/v1/Messaging/Countries", "countries"),
     "pricing_voice_countries": ("pricing", "/v2/Voice/Countries", "countries"),
 }
@@ -732,6 +732,91 @@ def test_alerts_per_account_and_bursts():
         assert len(got) == 12000 and len({a["sid"] for a in got}) == len(got)
         assert e.truth("alerts", keys=False)["count"] == 72000 + 200 + 5
         assert time.perf_counter() - t0 < 15
+
+
+def test_messages_retention_error_is_twilios(emu):
+    """Messages: a DateSent range reaching past the 400-day window is a 400 with code 20004 and Twilio's message."""
+    c = client(emu)
+    A = acc_path(emu.main_credentials[0])
+    for q in ("DateSent%3E=2023-01-01", "DateSent%3C=2023-01-01", "DateSent%3E=2023-01-01&DateSent%3C=2024-01-01"):
+        status, body = c.get(f"/api{A}/Messages.json?{q}")
+        assert status == 400 and body["code"] == 20004, q
+        assert body["message"] == "Date range specified in query is partially or entirely outside of retention window of 400 days"
+
+
+def _summaries_world(**kw):
+    return Emulator(seed=21, accounts=0, closed=0, suspended=0, messages_per_account=10, calls_per_account=3000,
+                    history_days=1, now=NOW, counts={"call_summary_stride": 2}, **kw)
+
+
+def test_call_summaries_processing_state():
+    """Voice Insights: a call's summary is absent until 10 minutes after the call ended, "partial" until 30 minutes after, then "complete"; truth names the partial ones."""
+    with _summaries_world() as e:
+        c = client(e)
+        A = acc_path(e.main_credentials[0])
+        calls = {x["sid"]: x for x in c.walk("api", f"{A}/Calls.json", "calls")}
+        summaries = c.walk("insights", "/v1/Voice/Summaries?StartTime=1d", "call_summaries")
+        states = {s["call_sid"]: s["processing_state"] for s in summaries}
+        assert set(states.values()) == {"partial", "complete"}
+        for s in summaries:
+            call = calls[s["call_sid"]]
+            assert call["status"] not in ("queued", "ringing", "in-progress")
+            if call["end_time"]:
+                ended = t2010(call["end_time"])
+                assert ended + 600 <= NOW_T
+                assert s["processing_state"] == ("partial" if ended + 1800 > NOW_T else "complete")
+        # every other settled call has a summary (call_summary_stride=2) unless it ended less than 10 minutes ago
+        ordered = sorted(calls.values(), key=lambda x: t2010(x["date_created"]))
+        missing = [x for x in ordered[::2] if x["end_time"] and x["sid"] not in states]
+        assert missing and all(t2010(x["end_time"]) + 600 > NOW_T for x in missing)
+        t = e.truth("call_summaries")
+        assert {k["call_sid"] for k in t["partial_keys"]} == {k for k, v in states.items() if v == "partial"}
+        assert t["partial_count"] + t["complete_count"] == t["count"] == len(summaries)
+        # half an hour later the partial ones are complete, and the missing ones have appeared
+        e.advance(minutes=30)
+        later = {s["call_sid"]: s["processing_state"]
+                 for s in c.walk("insights", "/v1/Voice/Summaries?StartTime=1d", "call_summaries")}
+        assert all(later[k] == "complete" for k, v in states.items() if v == "partial")
+        assert {x["sid"] for x in missing} <= set(later)
+
+
+def test_call_summaries_processing_state_parameter_and_knob():
+    """ProcessingState=completed|partial|all filters the summaries (other values: 400); knob insights_processing_state sets the default ("all")."""
+    with _summaries_world() as e:
+        c = client(e)
+
+        def read(q=""):
+            return c.walk("insights", f"/v1/Voice/Summaries?StartTime=1d{q}", "call_summaries")
+
+        everything = read()
+        assert {s["call_sid"] for s in read("&ProcessingState=all")} == {s["call_sid"] for s in everything}
+        done = read("&ProcessingState=completed")
+        partial = read("&ProcessingState=partial")
+        assert done and partial and {s["processing_state"] for s in done} == {"complete"}
+        assert {s["processing_state"] for s in partial} == {"partial"} and len(done) + len(partial) == len(everything)
+        assert read("&ProcessingState=started") == []
+        status, body = c.get("/insights/v1/Voice/Summaries?ProcessingState=finished")
+        assert status == 400 and body["code"] == 20001
+        e.configure(insights_processing_state="completed")
+        assert {s["call_sid"] for s in read()} == {s["call_sid"] for s in done}
+
+
+def test_call_summaries_keep_30_days(emu):
+    """Voice Insights keeps 30 days: no summary of an older call; StartTime further back is a 400 code 17002 (knob insights_old_start="empty" accepts it); without StartTime the last 4 hours."""
+    c = client(emu)
+    got = c.walk("insights", "/v1/Voice/Summaries?StartTime=30d", "call_summaries")
+    assert got and all(tiso(s["start_time"]) >= NOW_T - 30 * 86400 for s in got)
+    assert len(got) == emu.truth("call_summaries", account=emu.main_credentials[0], keys=False)["count"]
+    for old in ("31d", "5w", iso(NOW_T - 40 * 86400)):
+        status, body = c.get(f"/insights/v1/Voice/Summaries?StartTime={old}")
+        assert status == 400 and body["code"] == 17002, old
+    recent = c.walk("insights", "/v1/Voice/Summaries", "call_summaries")
+    assert all(tiso(s["start_time"]) >= NOW_T - 4 * 3600 for s in recent) and len(recent) < len(got)
+    try:
+        emu.configure(insights_old_start="empty")
+        assert c.walk("insights", "/v1/Voice/Summaries?StartTime=90d", "call_summaries") == got
+    finally:
+        emu.configure(insights_old_start="400")
 
 
 # ----------------------------------------------------------------------------- auth

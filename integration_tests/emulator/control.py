@@ -57,7 +57,12 @@ class Knobs:
     # Verify Attempts DateCreatedBefore / DateCreatedAfter ("created before / after this datetime")
     verify_date_created_before: str = "exclusive"
     verify_date_created_after: str = "exclusive"
-    insights_default_hours: float = 4.0  # Voice Summaries without StartTime cover this many hours
+    insights_default_hours: float = 4.0  # Voice Summaries without StartTime cover this many hours ("Defaults to 4h")
+    # Voice Insights StartTime older than its 30 days (undocumented whether refused): "400" -> 400 code 17002;
+    # "empty" -> accepted, and summaries older than 30 days simply do not exist
+    insights_old_start: str = "400"
+    # Voice Summaries without ProcessingState (default undocumented): "all" (partial and complete) or "completed"
+    insights_processing_state: str = "all"
     cache_mb: float = 64.0  # rendered-page LRU budget
     fault_seed: int = 1234  # seed of the fault-injection RNG
 
@@ -100,6 +105,8 @@ CHOICES = {
     "studio_date_created_to": ("exclusive", "inclusive"),
     "verify_date_created_before": ("exclusive", "inclusive"),
     "verify_date_created_after": ("exclusive", "inclusive"),
+    "insights_old_start": ("400", "empty"),
+    "insights_processing_state": ("all", "completed"),
 }
 
 

@@ -89,12 +89,17 @@ class Route:
 
 
 def _messages_retention(ctx, q: Query, knobs) -> None:
-    a, _ = q.ranges.get("date_sent", (None, None))
+    """Messages are listed for 400 days ("The Message Logs in the Twilio Console and the Messages API
+    Resource display message records for up to 13 months (400 days) after the message is created",
+    https://support.twilio.com/hc/en-us/articles/223181008-Twilio-SMS-message-and-traffic-storage).
+    A DateSent range reaching further back is a 400 with code 20004 and this message, as recorded in
+    https://github.com/airbytehq/airbyte/issues/10418."""
+    a, b = q.ranges.get("date_sent", (None, None))
     limit = ctx.now - knobs.messages_retention_days * DAY
-    if a is not None and a < limit:
+    if (a is not None and a < limit) or (b is not None and b < limit):
         raise FilterError(
-            f"Unable to retrieve messages sent before {knobs.messages_retention_days} days ago: "
-            f"DateSent must be on or after the message log retention window", code=20004)
+            f"Date range specified in query is partially or entirely outside of retention window of "
+            f"{knobs.messages_retention_days} days", code=20004)
 
 
 def _monitor_window(attr: str, order_knob: str | None = None):
@@ -124,10 +129,33 @@ def alerts_page_limit(page: int, size: int, knobs) -> None:
         raise FilterError(f"Invalid page and pageSize combination, data is limited to {limit:,} results", code=20001)
 
 
+PROCESSING_STATES = {"completed": "complete", "partial": "partial", "started": "started", "all": None}
+
+
 def _insights_default(ctx, q: Query, knobs) -> None:
+    """Voice Insights Call Summaries (spec insights v1 /v1/Voice/Summaries):
+    * StartTime "Defaults to 4h": without it the list covers the last 4 hours;
+    * 30 days of data ("Voice Insights only stores 30 days worth of call data",
+      https://www.twilio.com/docs/api/errors/17002): a StartTime further back is refused
+      (knob insights_old_start="400", code 17002) or just finds nothing older ("empty");
+    * ProcessingState "completed", "partial" or "all" (the enum also has "started", which no
+      summary here is in); without it: knob insights_processing_state (undocumented).
+    """
+    from .products import RETENTION_DAYS
+
+    a, b = q.ranges.get("start_time", (None, None))
     if knobs.insights_default_hours and "StartTime" not in q.raw:
-        a, b = q.ranges.get("start_time", (None, None))
         q.ranges["start_time"] = (ctx.now - int(knobs.insights_default_hours * 3600), b)
+    elif a is not None and a < ctx.now - RETENTION_DAYS * DAY and knobs.insights_old_start == "400":
+        raise FilterError("Voice Insights only stores 30 days worth of call data: StartTime must be within "
+                          "the last 30 days", code=17002)
+    raw = q.equals.pop("processing_state", None)
+    if raw is None:
+        raw = knobs.insights_processing_state
+    if raw not in PROCESSING_STATES:
+        raise FilterError(f"Invalid value for ProcessingState: '{raw}'. One of completed, partial, started or all")
+    if PROCESSING_STATES[raw]:
+        q.equals["processing_state"] = PROCESSING_STATES[raw]
 
 
 def _conversations_order(ctx, q: Query, knobs) -> None:
@@ -228,8 +256,8 @@ ROUTES: list[Route] = [
     Route("events", "/v1/Subscriptions", "subscriptions"),
     # ---- insights.twilio.com
     Route("insights", "/v1/Voice/Summaries", "call_summaries", filters=[
-        FilterSpec("StartTime", "start_time", "ge", "span"), FilterSpec("EndTime", "start_time", "le", "span")],
-        prepare=_insights_default),
+        FilterSpec("StartTime", "start_time", "ge", "span"), FilterSpec("EndTime", "start_time", "le", "span"),
+        FilterSpec("ProcessingState", "processing_state")], prepare=_insights_default),
     # ---- pricing.twilio.com (global)
     Route("pricing", "/v1/Messaging/Countries", "pricing_messaging_countries", global_=True),
     Route("pricing", "/v1/Messaging/Countries/{IsoCountry}", "pricing_messaging_countries", kind="object", global_=True),

@@ -61,6 +61,7 @@ def truth(world: World, cat: Catalog, stream: str, since: str | None = None, cur
     attr_for = [KEY_ATTR.get((stream, f), f) for f in pk]
     out: list[dict] = []
     open_keys: list[dict] = []
+    partial_keys: list[dict] = []  # Voice Insights summaries still "partial" (complete 30 minutes after the call)
     count = 0
     seen: set = set()
     floor = state.now - retention_days * DAY if stream in RETENTION_ATTR else None
@@ -96,6 +97,8 @@ def truth(world: World, cat: Catalog, stream: str, since: str | None = None, cur
                 count += 1
                 if keys:
                     out.append(dict(zip(pk, key)))
+                if a.get("processing_state") == "partial":
+                    partial_keys.append(dict(zip(pk, key)))
     result = {
         "stream": stream,
         "primary_key": list(pk),
@@ -108,6 +111,11 @@ def truth(world: World, cat: Catalog, stream: str, since: str | None = None, cur
     }
     if keys:
         result["keys"] = out
+    if stream == "call_summaries":
+        result["partial_count"] = len(partial_keys)
+        result["complete_count"] = count - len(partial_keys)
+        if keys:
+            result["partial_keys"] = partial_keys
     if since_t is not None:
         result["open_count"] = len(open_keys) if keys else None
         if keys:

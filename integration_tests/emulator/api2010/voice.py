@@ -80,13 +80,14 @@ class CallsCollection(TimelineIndexed):
                 end = info.t_prev + 1 + (h >> 24) % span if span > 0 else info.t_settle
                 updated = info.t_settle
             start = min(start, end)
-            if status in CALL_STATUSES_WITHOUT_END:
-                # Twilio: end_time is "empty if the call did not complete successfully".
-                end = None
-        return t, h, info, status, start, end, updated
+        ended = end  # when the call finished, even where Twilio leaves end_time empty (Voice Insights needs it)
+        if status in CALL_STATUSES_WITHOUT_END:
+            # Twilio: end_time is "empty if the call did not complete successfully".
+            end = None
+        return t, h, info, status, start, end, updated, ended
 
     def attrs(self, i: int) -> dict:
-        t, h, info, status, start, end, _ = self._core(i)
+        t, h, info, status, start, end, _, ended = self._core(i)
         inbound = (h & 0xFF) < 77
         cust = self.customers[(h >> 32) % len(self.customers)]
         own = self.numbers[(h >> 40) % len(self.numbers)]
@@ -95,13 +96,14 @@ class CallsCollection(TimelineIndexed):
             "date_created": t,
             "start_time": start,
             "end_time": end,
+            "ended": ended,
             "status": status,
             "from": cust if inbound else own,
             "to": own if inbound else cust,
         }
 
     def record(self, i: int):
-        t, h, info, status, start, end, updated = self._core(i)
+        t, h, info, status, start, end, updated, ended = self._core(i)
         cc = self.cc
         sid = cc.call.sid(i)
         r = h & 0xFF
@@ -163,7 +165,7 @@ class CallsCollection(TimelineIndexed):
             "trunk_sid": None,
             "uri": u + ".json",
         }
-        attrs = {"sid": sid, "date_created": t, "start_time": start, "end_time": end,
+        attrs = {"sid": sid, "date_created": t, "start_time": start, "end_time": end, "ended": ended,
                  "status": status, "from": frm, "to": to, "duration": None if duration is None else int(duration)}
         return item, attrs
 

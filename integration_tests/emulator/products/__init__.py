@@ -16,7 +16,7 @@ from .common import (CHAT, CONV, EVENTS, INSIGHTS, MESSAGING, MONITOR, PRICING1,
 from .conversations import (conversation_messages, conversation_parts, conversation_participants,  # noqa: F401
                             conversation_roles, conversation_services, conversations_collection, user_conversations,
                             users)
-from .insights import CALL_STATE, SummariesCollection  # noqa: F401
+from .insights import CALL_STATE, COMPLETE_AFTER, PARTIAL_AFTER, RETENTION_DAYS, SummariesCollection  # noqa: F401
 from .monitor import ALERT_CODES, EVENT_TYPES_MONITOR, alerts_collection, monitor_events_collection  # noqa: F401
 from .pricing import (PRICING_BY_ISO, PRICING_COUNTRIES, pricing_list, pricing_messaging_country,  # noqa: F401
                       pricing_voice_country)
