@@ -41,7 +41,8 @@ class Emulator:
                  calls_per_account: int = 1000, alerts_per_account: int = 200, history_days: int = 90,
                  now: int | str | None = None, closed: int = 1, suspended: int = 1, open_tail: int = 6,
                  counts: dict | None = None, host: str = "127.0.0.1", port: int = 0, subprocess: bool = False,
-                 alerts_by_account: dict | None = None, alert_bursts: list | None = None, **knobs):
+                 alerts_by_account: dict | None = None, alert_bursts: list | None = None,
+                 recent_subaccounts: dict | None = None, **knobs):
         from .timefmt import to_epoch
 
         self.config = WorldConfig(
@@ -51,6 +52,7 @@ class Emulator:
             open_tail=open_tail, counts=dict(counts or {}),
             alerts_by_account={int(k): int(v) for k, v in (alerts_by_account or {}).items()},
             alert_bursts=[dict(b) for b in (alert_bursts or [])],
+            recent_subaccounts={int(k): float(v) for k, v in (recent_subaccounts or {}).items()},
         )
         self.knobs = Knobs()
         self.knobs.update(knobs)
@@ -162,6 +164,16 @@ class Emulator:
         res = self.control("POST", "advance", body)
         self._world = res["world"]
         return res
+
+    def add_subaccount(self, minutes_ago: float = 24 * 60, **fields) -> dict:
+        """A subaccount joins the world now (POST /__emulator/subaccounts); returns its description.
+
+        Fields: ``minutes_ago`` (creation, at least 120), ``friendly_name``, ``status``,
+        ``messages``, ``calls``, ``alerts``, ``small`` (records of every other dated stream).
+        """
+        res = self.control("POST", "subaccounts", {"minutes_ago": minutes_ago, **fields})
+        self._world = res["world"]
+        return res["account"]
 
     def configure(self, **knobs) -> dict:
         return self.control("POST", "config", knobs)

@@ -172,7 +172,7 @@ class Catalog:
         if stream == "notifications":
             return A.notifications_collection(self.cc(acc), ctx.ast.timelines["notifications"], self.calls(ctx))
         if stream == "usage_records":
-            return A.UsageCollection(self.cc(acc), w.history_start - w.history_start % DAY, ctx.now)
+            return A.UsageCollection(self.cc(acc), acc.history_start - acc.history_start % DAY, ctx.now)
         if stream == "accounts":
             return A.accounts_list(w, extra.get("accounts", w.accounts))
         if stream == "addresses":

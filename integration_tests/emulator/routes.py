@@ -102,6 +102,12 @@ def _messages_retention(ctx, q: Query, knobs) -> None:
             f"{knobs.messages_retention_days} days", code=20004)
 
 
+def _messages_window(ctx, q: Query, knobs) -> None:
+    """The Messages resource displays records "for up to 13 months (400 days) after the message is created",
+    and media older than that is deleted (same support article): older ones are not listed."""
+    q.add_range("date_created", ctx.now - knobs.messages_retention_days * DAY, None)
+
+
 def _monitor_window(attr: str, order_knob: str | None = None):
     """Monitor Alerts/Events keep 30 days: "Queries for alerts older than 30 days are not supported" (spec,
     monitor v1 /v1/Alerts StartDate); Events: "customers using free version can access 30 days of data"
@@ -198,9 +204,10 @@ ROUTES: list[Route] = [
     Route("api", ACCOUNT + "/Messages.json", "messages", "2010", filters=[
         # "<=YYYY-MM-DD (to find Messages with sent_dates on and before a specific date)"
         FilterSpec("To", "to"), FilterSpec("From", "from"), *time_filters("DateSent", "date_sent", le_reading="inclusive")],
-        validate=_messages_retention),
+        prepare=_messages_window, validate=_messages_retention),
     Route("api", ACCOUNT + "/Messages/{MessageSid}/Media.json", "message_media", "2010",
-          filters=time_filters("DateCreated", "date_created", le_reading="midnight")),  # "on or before midnight"
+          filters=time_filters("DateCreated", "date_created", le_reading="midnight"),  # "on or before midnight"
+          prepare=_messages_window),
     Route("api", ACCOUNT + "/Notifications.json", "notifications", "2010", filters=[
         # "<=YYYY-MM-DD for messages logged at or before midnight on a date"
         FilterSpec("Log", "log"), *time_filters("MessageDate", "message_date", "date", "midnight")]),

@@ -115,6 +115,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.cache = PageCache(self.knobs.cache_mb)
         self.rng = random.Random(self.knobs.fault_seed)
         self.rng_lock = threading.Lock()
+        self.world_lock = threading.Lock()  # control calls that change the world, one at a time
         self.base_url = f"http://{host}:{self.server_port}"
 
     def handle_error(self, request, client_address) -> None:
@@ -136,7 +137,8 @@ class EmulatorServer(ThreadingHTTPServer):
         return self.knobs.as_dict()
 
     def advance(self, minutes: float, new_per_account: int = 0, new_small: int | None = None) -> dict:
-        self.world.advance(minutes, new_per_account, new_small)
+        with self.world_lock:
+            self.world.advance(minutes, new_per_account, new_small)
         self.cache.clear()
         return self.world.describe()
 
@@ -464,7 +466,8 @@ class Handler(BaseHTTPRequestHandler):
                 res = truth(srv.world, srv.catalog, stream, since=params.get("since"), cursor=params.get("cursor"),
                             keys=params.get("keys", "1") not in ("0", "false"),
                             retention_days=srv.knobs.monitor_retention_days, account=params.get("account"),
-                            suspended_readable=srv.knobs.suspended_subaccount_reads == "readable")
+                            suspended_readable=srv.knobs.suspended_subaccount_reads == "readable",
+                            messages_retention_days=srv.knobs.messages_retention_days)
             except UnknownStream:
                 raise HttpError(404, 20404, f"unknown stream {stream!r}") from None
             return self._send_json(200, res)
@@ -472,6 +475,12 @@ class Handler(BaseHTTPRequestHandler):
             body = self._body_json()
             d = srv.advance(float(body.get("minutes", 0)), int(body.get("new_per_account", 0)), body.get("new_small"))
             return self._send_json(200, {"now": d["now"], "version": d["version"], "world": d})
+        if route == "/subaccounts" and method == "POST":
+            with srv.world_lock:
+                acc = srv.world.add_subaccount(**self._body_json())
+            srv.cache.clear()
+            d = srv.world.describe()
+            return self._send_json(200, {"account": next(a for a in d["accounts"] if a["sid"] == acc.sid), "world": d})
         if route == "/config":
             if method == "POST":
                 return self._send_json(200, srv.configure(self._body_json()))

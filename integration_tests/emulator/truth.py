@@ -17,8 +17,9 @@ after it are listed; records whose cursor is still null (queued messages, calls 
 ended) are returned separately as ``open_keys`` -- an incremental sync finds those
 only through the open-status queries.
 
-Alerts and Monitor events are limited to the retention window (last 30 days by
-default), because that is all the API will ever return.
+Alerts and Monitor events are limited to their retention window (last 30 days by
+default), Messages and their media to 400 days, because that is all the API will ever
+return.
 """
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ from .routes import ROUTES
 from .timefmt import DAY, iso, parse_when
 from .world import World
 
-RETENTION_ATTR = {"alerts": "date_generated", "monitor_events": "event_date"}
+# streams the API shows only for a while: the attribute that ages out (Monitor: 30 days; Messages and their
+# media: 400 days, knob messages_retention_days)
+RETENTION_ATTR = {"alerts": "date_generated", "monitor_events": "event_date", "messages": "date_created",
+                  "message_media": "date_created"}
 STREAM_PRODUCT = {}
 for _r in ROUTES:
     STREAM_PRODUCT.setdefault(_r.stream, _r.product)
@@ -50,7 +54,7 @@ def readable_accounts(world: World, stream: str, suspended_readable: bool = True
 
 def truth(world: World, cat: Catalog, stream: str, since: str | None = None, cursor: str | None = None,
           keys: bool = True, retention_days: int = 30, account: str | None = None,
-          suspended_readable: bool = True) -> dict:
+          suspended_readable: bool = True, messages_retention_days: int = 400) -> dict:
     """Expected keys of ``stream``; ``account`` limits it to one account's records."""
     if stream not in STREAM_KEYS:
         raise UnknownStream(stream)
@@ -64,7 +68,8 @@ def truth(world: World, cat: Catalog, stream: str, since: str | None = None, cur
     partial_keys: list[dict] = []  # Voice Insights summaries still "partial" (complete 30 minutes after the call)
     count = 0
     seen: set = set()
-    floor = state.now - retention_days * DAY if stream in RETENTION_ATTR else None
+    days = messages_retention_days if stream in ("messages", "message_media") else retention_days
+    floor = state.now - days * DAY if stream in RETENTION_ATTR else None
 
     accounts = readable_accounts(world, stream, suspended_readable)
     if account and stream not in GLOBAL_STREAMS:

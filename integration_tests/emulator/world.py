@@ -58,6 +58,8 @@ DEFAULT_COUNTS = {
 # streams with a per-account timeline (besides messages/calls) and the window they cover
 SMALL_TIMELINES = ("notifications", "recordings", "conferences", "verify_attempts", "conversations")
 MONITOR_TIMELINES = ("alerts", "monitor_events")
+SETUP_SPAN = 10 * DAY  # configuration objects of an account are created within this long after the account
+MIN_RECENT_AGE = 2 * 3600  # a recent or joined subaccount is at least this old (its objects' times stay before now)
 
 
 @dataclass
@@ -75,6 +77,8 @@ class WorldConfig:
     # dense bursts of alerts: [{"account": idx, "count": n, "days_ago": d, "hours": h}] puts n alerts of account idx in
     # [now - d days, now - d days + h hours] (h defaults to 24: more than 10,000 alerts within one day)
     alert_bursts: list = field(default_factory=list)
+    # subaccounts created recently: {account idx: days before now}; their records all fall after their creation
+    recent_subaccounts: dict = field(default_factory=dict)
     open_tail: int = 6  # newest messages/calls that are still queued / ringing / in progress
     monitor_days: float = 29.5  # alerts & monitor events are spread over this many last days
     counts: dict = field(default_factory=dict)
@@ -83,7 +87,7 @@ class WorldConfig:
         return int(self.counts.get(name, DEFAULT_COUNTS[name]))
 
     # fields with no command-line flag of their own; the CLI takes them as one JSON object (--world)
-    EXTRA_FIELDS = ("alerts_by_account", "alert_bursts", "monitor_days")
+    EXTRA_FIELDS = ("alerts_by_account", "alert_bursts", "recent_subaccounts", "monitor_days")
 
     def extras(self) -> dict:
         return {k: getattr(self, k) for k in self.EXTRA_FIELDS}
@@ -94,6 +98,8 @@ class WorldConfig:
                 raise ValueError(f"unknown world field {k!r}; known: {self.EXTRA_FIELDS}")
             if k == "alerts_by_account":
                 v = {int(a): int(n) for a, n in v.items()}
+            if k == "recent_subaccounts":
+                v = {int(a): float(d) for a, d in v.items()}
             setattr(self, k, v)
 
 
@@ -110,6 +116,17 @@ class Account:
     date_updated: int
     numbers: list[str]  # the account's incoming phone numbers (E.164)
     customers: list[str]  # external numbers it talks to
+    history_start: int = 0  # its dated records (messages, calls, ...) fall after this
+
+    def at(self, offset: float) -> int:
+        """Time of a configuration object set up ``offset`` seconds into the account's life.
+
+        Offsets (up to ``SETUP_SPAN``) are squeezed into the time between the account's
+        creation and its history (less an hour, for the objects' own later updates), so an
+        account created recently still has every object dated before its records and now.
+        """
+        room = max(0, self.history_start - self.date_created - 3600)
+        return self.date_created + int(offset * min(1.0, room / SETUP_SPAN))
 
     @property
     def readable(self) -> bool:
@@ -187,7 +204,6 @@ class World:
 
     def _add_account(self, idx: int, n_total: int, now: int) -> None:
         cfg = self.config
-        sid = self.codec("AC", "account").sid(idx)
         if idx == 0:
             status, name = "active", "Emulator Main Account"
         else:
@@ -199,7 +215,19 @@ class World:
             else:
                 status = "active"
             name = f"Emulator Subaccount {idx}"
-        created = self.history_start - (60 - idx) * DAY - idx * 3600
+        recent = {int(k): float(v) for k, v in cfg.recent_subaccounts.items()}
+        if idx and idx in recent:  # created recently: objects first, records in the last 90% of its life
+            created = now - max(MIN_RECENT_AGE, int(recent[idx] * DAY))
+            history = created + (now - created) // 10
+        else:
+            # before the history: 60 days for the main account, then a day (from the 60th on: a minute) later each
+            created = self.history_start - ((60 - idx) * DAY + idx * 3600 if idx < 60 else 2 * DAY - (idx - 60) * 60)
+            history = self.history_start
+        self._new_account(idx, status, name, created, history, now)
+
+    def _new_account(self, idx: int, status: str, name: str, created: int, history: int, now: int) -> "Account":
+        cfg = self.config
+        sid = self.codec("AC", "account").sid(idx)
         h = salt_for(cfg.seed, "numbers", idx)
         numbers = [_phone(mix64(h + k) + idx * 10 + k, "415") for k in range(self.config.count("incoming_phone_numbers"))]
         numbers = list(dict.fromkeys(numbers))
@@ -213,12 +241,15 @@ class World:
             owner_sid=self.accounts[0].sid if idx else sid,
             parent_sid=self.accounts[0].sid if idx else None,
             date_created=created,
-            date_updated=min(now, created + 2 * DAY if status == "active" else now - 5 * DAY),
+            date_updated=min(now, max(created, created + 2 * DAY if status == "active" else now - 5 * DAY)),
             numbers=numbers,
             customers=customers,
+            history_start=history,
         )
-        self.accounts.append(acc)
-        self.by_sid[sid] = acc
+        # copy on write: request threads iterate these while a control call adds a subaccount
+        self.accounts = self.accounts + [acc]
+        self.by_sid = {**self.by_sid, sid: acc}
+        return acc
 
     def _add_keys(self, acc: Account) -> None:
         """A Standard key per account; the main account also has a Main key."""
@@ -228,8 +259,8 @@ class World:
             secret = hex32(self.config.seed, "apikey-secret") if acc.idx == 0 and j == 0 else \
                 hex32(self.config.seed, "apikey-secret", acc.idx, kind)
             key = ApiKey(sid=self.codec("SK", "apikey", acc.idx).sid(j), secret=secret, account_sid=acc.sid,
-                         friendly_name=f"emulator {kind} key", date_created=acc.date_created + DAY + j * 60, type=kind)
-            self.api_keys[key.sid] = key
+                         friendly_name=f"emulator {kind} key", date_created=acc.at(DAY + j * 60), type=kind)
+            self.api_keys = {**self.api_keys, key.sid: key}
 
     def key_of(self, account_sid: str, kind: str = "standard") -> ApiKey | None:
         return next((k for k in self.api_keys.values() if k.account_sid == account_sid and k.type == kind), None)
@@ -248,31 +279,40 @@ class World:
     def _salt(self, acc: Account, stream: str) -> int:
         return salt_for(self.config.seed, "timeline", stream, acc.idx)
 
-    def _initial_state(self, acc: Account, now: int) -> AccountState:
+    def _initial_state(self, acc: Account, now: int, sizes: dict | None = None) -> AccountState:
+        """Timelines of an account's dated streams over [its history start, now]; ``sizes`` overrides counts."""
         cfg = self.config
-        start = self.history_start
+        sizes = sizes or {}
+        start = acc.history_start
+
+        def size(name: str, default: int) -> int:
+            return int(sizes.get(name, default))
+
         tl = {
-            "messages": Timeline.spread(cfg.messages_per_account, start, now, self._salt(acc, "messages")),
-            "calls": Timeline.spread(cfg.calls_per_account, start, now, self._salt(acc, "calls")),
+            "messages": Timeline.spread(size("messages", cfg.messages_per_account), start, now, self._salt(acc, "messages")),
+            "calls": Timeline.spread(size("calls", cfg.calls_per_account), start, now, self._salt(acc, "calls")),
         }
-        mon_start = now - int(cfg.monitor_days * DAY)
-        tl["alerts"] = self._alerts_timeline(acc, mon_start, now)
-        tl["monitor_events"] = Timeline.spread(cfg.count("monitor_events"), mon_start, now, self._salt(acc, "monitor_events"))
+        mon_start = max(start, now - int(cfg.monitor_days * DAY))
+        tl["alerts"] = self._alerts_timeline(acc, mon_start, now, sizes.get("alerts"))
+        tl["monitor_events"] = Timeline.spread(size("monitor_events", cfg.count("monitor_events")), mon_start, now,
+                                               self._salt(acc, "monitor_events"))
         for name in SMALL_TIMELINES:
-            tl[name] = Timeline.spread(cfg.count(name), start, now - 600, self._salt(acc, name))
+            tl[name] = Timeline.spread(size(name, cfg.count(name)), start, max(start, now - 600), self._salt(acc, name))
         for f in range(cfg.count("flows")):
             key = f"executions:{f}"
-            tl[key] = Timeline.spread(cfg.count("executions_per_flow"), start + DAY, now - 60, self._salt(acc, key))
+            tl[key] = Timeline.spread(size("executions_per_flow", cfg.count("executions_per_flow")),
+                                      min(start + DAY, (start + now) // 2), max(start, now - 60), self._salt(acc, key))
         settles = {
             "messages": SettleLog.initial(tl["messages"].n, cfg.open_tail, now),
             "calls": SettleLog.initial(tl["calls"].n, cfg.open_tail, now),
         }
         return AccountState(tl, settles)
 
-    def _alerts_timeline(self, acc: Account, t0: int, now: int) -> Timeline:
+    def _alerts_timeline(self, acc: Account, t0: int, now: int, n: int | None = None) -> Timeline:
         """The account's alerts spread over [t0, now], with its bursts (config.alert_bursts) cut into the spread."""
         cfg = self.config
-        n = int({int(k): v for k, v in cfg.alerts_by_account.items()}.get(acc.idx, cfg.alerts_per_account))
+        if n is None:
+            n = int({int(k): v for k, v in cfg.alerts_by_account.items()}.get(acc.idx, cfg.alerts_per_account))
         bursts = []
         for b in cfg.alert_bursts:
             if int(b.get("account", 0)) == acc.idx:
@@ -291,6 +331,34 @@ class World:
             given += m
             parts.append((m, g0, g1))
         return Timeline.from_parts(parts + bursts, self._salt(acc, "alerts"))
+
+    def add_subaccount(self, minutes_ago: float = 24 * 60, friendly_name: str | None = None, status: str = "active",
+                       messages: int = 0, calls: int = 0, alerts: int = 0, small: int | None = None) -> Account:
+        """A subaccount joins the world now (control call POST /__emulator/subaccounts).
+
+        It was created ``minutes_ago`` before now (at least two hours) and gets its own
+        auth token and Standard API key; its dated records (``messages``, ``calls``,
+        ``alerts``, and ``small`` of every other dated stream -- default none) fall in the
+        last 90% of its life.  Later ``advance`` calls add records to it like to any other.
+        """
+        if status not in ("active", "suspended", "closed"):
+            raise ValueError(f"status must be active, suspended or closed, not {status!r}")
+        with self._lock:
+            old = self.state
+            now = old.now
+            idx = len(self.accounts)
+            created = now - max(MIN_RECENT_AGE, int(float(minutes_ago) * 60))
+            acc = self._new_account(idx, status, friendly_name or f"Emulator Subaccount {idx}", created,
+                                    created + (now - created) // 10, now)
+            self._add_keys(acc)
+            accounts = dict(old.accounts)
+            if acc.readable:
+                k = 0 if small is None else int(small)
+                sizes = {"messages": messages, "calls": calls, "alerts": alerts, "monitor_events": k,
+                         "executions_per_flow": k, **{name: k for name in SMALL_TIMELINES}}
+                accounts[acc.sid] = self._initial_state(acc, now, sizes)
+            self.state = WorldState(old.version + 1, now, old.now0, accounts, old.advances)
+            return acc
 
     def advance(self, minutes: float, new_per_account: int = 0, new_small: int | None = None) -> WorldState:
         """Move "now" forward; append records; complete the records that were open.
@@ -337,6 +405,8 @@ class World:
             "status": a.status,
             "parent_sid": a.parent_sid,
             "is_main": a.idx == 0,
+            "date_created": iso(a.date_created),
+            "history_start": iso(a.history_start),  # its dated records fall after this
             "phone_numbers": a.numbers,
             # records per dated stream ("executions:F" = executions of flow F)
             "counts": {name: tl.n for name, tl in st.timelines.items()} if st else {},
@@ -364,5 +434,6 @@ class World:
             "readable_account_sids": [a.sid for a in self.accounts if a.readable],
             # accounts whose own credentials work, so whose product-host data (monitor, conversations, ...) is readable
             "active_account_sids": [a.sid for a in self.accounts if a.status == "active"],
-            "config": dict(asdict(self.config), alerts_by_account={str(k): v for k, v in self.config.alerts_by_account.items()}),
+            "config": dict(asdict(self.config), alerts_by_account={str(k): v for k, v in self.config.alerts_by_account.items()},
+                           recent_subaccounts={str(k): v for k, v in self.config.recent_subaccounts.items()}),
         }

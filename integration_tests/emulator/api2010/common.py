@@ -66,4 +66,4 @@ class AccountCodecs:
 
 def _t(acc: Account, k: int, spacing: int = 3 * DAY) -> int:
     """Creation time of the k-th configuration object of an account (before history)."""
-    return acc.date_created + 3600 + k * spacing
+    return acc.at(3600 + k * spacing)

@@ -14,7 +14,7 @@ def chat_services(world: World, pc: ProductCodecs) -> list:
     out = []
     for k in range(world.config.count("chat_services")):
         sid = pc.chat_service.sid(k)
-        t = acc.date_created + 9000 + k * DAY
+        t = acc.at(9000 + k * DAY)
         r = [pc.chat_role.sid(k * 16 + j) for j in range(3)]
         out.append(({
             "account_sid": acc.sid,
@@ -47,7 +47,7 @@ def chat_services(world: World, pc: ProductCodecs) -> list:
 def chat_roles(world: World, pc: ProductCodecs, k: int) -> ListCollection:
     acc = pc.acc
     ssid = pc.chat_service.sid(k)
-    t0 = acc.date_created + 9000 + k * DAY
+    t0 = acc.at(9000 + k * DAY)
     recs = []
     for j in range(world.config.count("chat_roles_per_service")):
         sid = pc.chat_role.sid(k * 16 + j)

@@ -158,7 +158,7 @@ def users(world: World, pc: ProductCodecs) -> list:
     out = []
     for u in range(_n_users(world)):
         sid = pc.user.sid(u)
-        t = acc.date_created + DAY + u * 3600
+        t = acc.at(DAY + u * 3600)
         out.append(({
             "account_sid": acc.sid,
             "attributes": '{"team": "%s"}' % ("support", "sales")[u % 2],
@@ -217,7 +217,7 @@ def conversation_services(world: World, pc: ProductCodecs) -> list:
     out = []
     for k in range(world.config.count("conversation_services")):
         sid = pc.conv_service.sid(k)
-        t = acc.date_created + 7200 + k * DAY
+        t = acc.at(7200 + k * DAY)
         out.append(({
             "account_sid": acc.sid,
             "date_created": iso(t),
@@ -238,7 +238,7 @@ def conversation_roles(world: World, pc: ProductCodecs) -> list:
     svc = pc.conv_service.sid(0)
     for k in range(world.config.count("conversation_roles")):
         sid = pc.conv_role.sid(k)
-        t = acc.date_created + 7300 + k * 60
+        t = acc.at(7300 + k * 60)
         kind = "conversation" if k < 2 else "service"
         out.append(({
             "account_sid": acc.sid,

@@ -11,7 +11,7 @@ def messaging_services(world: World, pc: ProductCodecs) -> list:
     out = []
     for k in range(world.config.count("messaging_services")):
         sid = pc.messaging_service.sid(k)
-        t = acc.date_created + 5 * DAY + k * 600
+        t = acc.at(5 * DAY + k * 600)
         out.append(({
             "account_sid": acc.sid,
             "area_code_geomatch": True,
@@ -49,7 +49,7 @@ def trunks(world: World, pc: ProductCodecs) -> list:
     out = []
     for k in range(world.config.count("trunks")):
         sid = pc.trunk.sid(k)
-        t = acc.date_created + 6 * DAY + k * 600
+        t = acc.at(6 * DAY + k * 600)
         out.append(({
             "account_sid": acc.sid,
             "auth_type": "",
@@ -113,7 +113,7 @@ def sinks(world: World, pc: ProductCodecs) -> list:
     out = []
     for k in range(world.config.count("sinks")):
         sid = pc.sink.sid(k)
-        t = acc.date_created + 7 * DAY + k * 600
+        t = acc.at(7 * DAY + k * 600)
         kinesis = k % 2 == 0
         out.append(({
             "date_created": iso(t),
@@ -137,7 +137,7 @@ def subscriptions(world: World, pc: ProductCodecs) -> list:
     n_sinks = max(1, world.config.count("sinks"))
     for k in range(world.config.count("subscriptions")):
         sid = pc.subscription.sid(k)
-        t = acc.date_created + 7 * DAY + 3600 + k * 600
+        t = acc.at(7 * DAY + 3600 + k * 600)
         out.append(({
             "account_sid": acc.sid,
             "date_created": iso(t),

@@ -16,12 +16,12 @@ def flows(world: World, pc: ProductCodecs) -> list:
     out = []
     for f in range(world.config.count("flows")):
         sid = pc.flow.sid(f)
-        t = acc.date_created + 2 * DAY + f * 3600
+        t = acc.at(2 * DAY + f * 3600)
         out.append(({
             "account_sid": acc.sid,
             "commit_message": None if f else "first draft",
             "date_created": iso(t),
-            "date_updated": iso(t + DAY),
+            "date_updated": iso(acc.at(3 * DAY + f * 3600)),  # a day after it was created
             "definition": None,
             "errors": None,
             "friendly_name": ("IVR", "Appointment Reminder", "Survey")[f % 3] + ("" if f < 3 else f" {f}"),

@@ -16,7 +16,7 @@ def verify_services(world: World, pc: ProductCodecs) -> list:
     out = []
     for k in range(world.config.count("verify_services")):
         sid = pc.verify_service.sid(k)
-        t = acc.date_created + 4 * DAY + k * 600
+        t = acc.at(4 * DAY + k * 600)
         out.append(({
             "account_sid": acc.sid,
             "code_length": 6,
