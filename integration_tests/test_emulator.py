@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -239,6 +238,7 @@ def test_routes_follow_the_openapi_contract():
 
 
 def test_world_description(emu):
+    """The world describes its accounts (main, active, suspended, closed), their tokens and API keys."""
     w = emu.world
     assert w["now"] == NOW
     statuses = [a["status"] for a in w["accounts"]]
@@ -252,6 +252,7 @@ def test_world_description(emu):
 
 @pytest.mark.parametrize("stream", sorted(STREAM_KEYS))
 def test_truth_matches_full_walk(emu, stream):
+    """Truth lists exactly the keys a sync reads from every host with the credentials each host accepts."""
     items = sync(emu, stream)
     got = keys_of(stream, items)
     assert len(got) == len(set(got)) or stream in GLOBAL, "duplicate primary keys within one sync"
@@ -263,6 +264,7 @@ def test_truth_matches_full_walk(emu, stream):
 
 
 def test_truth_since_and_account(emu):
+    """Truth with since/account matches an incremental DateSent>= read per account; open records come apart."""
     total = emu.truth("messages", keys=False)["count"]
     per_account = [emu.truth("messages", account=a, keys=False)["count"] for a in readable_accounts(emu)]
     assert sum(per_account) == total == 1800
@@ -278,6 +280,7 @@ def test_truth_since_and_account(emu):
 
 
 def test_every_record_is_dated_no_later_than_now(emu):
+    """Every date is at or before now: RFC 2822 "+0000" on the 2010 API, ISO "Z" on product hosts."""
     for stream in ("messages", "calls", "recordings", "conferences", "notifications", "transcriptions", "usage_records"):
         for it in sync(emu, stream):
             for f in ("date_created", "date_updated", "date_sent", "start_time", "end_time", "message_date"):
@@ -293,6 +296,7 @@ def test_every_record_is_dated_no_later_than_now(emu):
 
 
 def test_items_carry_every_field_twilio_returns(emu):
+    """Items carry every field of Twilio's recorded item shapes; counts and prices are strings as Twilio sends them."""
     shapes = json.loads(SHAPES.read_text())
     mapping = {
         "accounts": "accounts", "addresses": "addresses", "applications": "applications", "calls": "calls",
@@ -327,6 +331,7 @@ def test_items_carry_every_field_twilio_returns(emu):
 
 
 def test_world_is_deterministic(emu):
+    """The same seed gives the same accounts and records."""
     with Emulator(seed=42, accounts=3, messages_per_account=600, calls_per_account=300, alerts_per_account=150,
                   now=NOW, history_days=90) as again:
         assert again.world["accounts"] == emu.world["accounts"]
@@ -337,6 +342,7 @@ def test_world_is_deterministic(emu):
 
 
 def test_2010_envelope_and_links(emu):
+    """2010 envelope: Twilio's keys, relative links keeping the filters, PageToken next and previous pages."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     status, body = c.get(f"/api{A}/Messages.json?DateSent%3E=2024-05-01&PageSize=100")
@@ -355,6 +361,7 @@ def test_2010_envelope_and_links(emu):
 
 
 def test_v1_envelope_absolute_links(emu):
+    """v1/v2 envelope: meta with absolute links to the emulator."""
     c = client(emu)
     status, body = c.get("/monitor/v1/Alerts?PageSize=20")
     meta = body["meta"]
@@ -366,6 +373,7 @@ def test_v1_envelope_absolute_links(emu):
 
 @pytest.mark.parametrize("page_size", [1, 37, 1000])
 def test_paging_with_tokens_visits_every_record_once(emu, page_size):
+    """Token paging visits every record once at any page size; Messages come newest first."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     sids = [m["sid"] for m in c.walk("api", f"{A}/Messages.json", "messages", page_size)]
@@ -411,6 +419,7 @@ def test_page_size_over_max_clamp_knob(fresh):
 
 
 def test_unknown_paths_are_twilio_404s(emu):
+    """Unknown paths and parents are Twilio-style 404s (code 20404)."""
     c = client(emu)
     for path in ("/api/2010-04-01/Nope.json", "/nohost/v1/Things", f"/api{acc_path(emu.main_credentials[0])}/Messages/SMdeadbeef/Media.json",
                  f"/api{acc_path(emu.main_credentials[0])}/Messages/SM{'0' * 32}/Media.json", "/pricing/v1/Messaging/Countries/ZZ"):
@@ -419,6 +428,7 @@ def test_unknown_paths_are_twilio_404s(emu):
 
 
 def test_single_objects(emu):
+    """Balance, account and pricing-country objects are bare JSON objects."""
     c = client(emu)
     sid = emu.main_credentials[0]
     status, bal = c.get(f"/api{acc_path(sid)}/Balance.json")
@@ -432,6 +442,7 @@ def test_single_objects(emu):
 
 
 def test_media_matches_num_media(emu):
+    """Media.json lists exactly num_media items of the message, created with it."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     msgs = c.walk("api", f"{A}/Messages.json", "messages")
@@ -444,6 +455,7 @@ def test_media_matches_num_media(emu):
 
 
 def test_world_has_open_and_varied_records(emu):
+    """Records vary like Twilio's: open messages and calls, every call status (failed/canceled without end_time), call scores, keyless participants."""
     msgs = sync(emu, "messages")
     open_msgs = [m for m in msgs if m["date_sent"] is None]
     assert open_msgs and {m["status"] for m in open_msgs} <= {"queued", "accepted"}
@@ -475,6 +487,7 @@ def _messages(emu, query: str) -> list[dict]:
 
 
 def test_date_sent_filters(emu):
+    """DateSent>= / DateSent<= / DateSent= select by date_sent; a date covers its day; null date_sent never matches."""
     everything = _messages(emu, "")
     lo, hi = parse_when("2024-05-10")[0], parse_when("2024-05-20T06:30:00Z")[0]
 
@@ -579,6 +592,7 @@ def test_studio_and_verify_bound_knobs(fresh):
 
 
 def test_to_from_filters(emu):
+    """To filters messages by recipient."""
     everything = _messages(emu, "")
     to = everything[10]["to"]
     got = _messages(emu, "To=" + to.replace("+", "%2B"))
@@ -586,6 +600,7 @@ def test_to_from_filters(emu):
 
 
 def test_calls_filters(emu):
+    """Calls EndTime>=, StartTime>= and Status select as documented."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     everything = c.walk("api", f"{A}/Calls.json", "calls")
@@ -601,6 +616,7 @@ def test_calls_filters(emu):
 
 
 def test_other_2010_filters(emu):
+    """Conferences, Notifications, Usage Records and Recordings filters select as their spec text says."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     confs = c.walk("api", f"{A}/Conferences.json", "conferences")
@@ -623,6 +639,7 @@ def test_other_2010_filters(emu):
 
 
 def test_v1_filters(emu):
+    """Alerts, Studio, Verify, Voice Insights and Conversations filters select as their spec text says."""
     c = client(emu)
     alerts = c.walk("monitor", "/v1/Alerts", "alerts")
     start = iso(NOW_T - 7 * 86400)
@@ -651,6 +668,7 @@ def test_v1_filters(emu):
 
 
 def test_retention_rules(emu):
+    """Messages DateSent older than 400 days: 400 code 20004; Alerts/Events StartDate older than 30 days: 400."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     status, body = c.get(f"/api{A}/Messages.json?DateSent%3E=2023-01-01")
@@ -953,6 +971,7 @@ def test_truth_covers_what_each_host_lets_a_sync_read(emu):
 
 
 def test_429_knob_and_stats(fresh):
+    """Knobs rate_429/retry_after/fault_streams/rate_5xx/drop_rate inject faults, and stats count them."""
     c = client(fresh)
     A = acc_path(fresh.main_credentials[0])
     fresh.configure(rate_429=1.0, retry_after=2, fault_streams=["messages"])
@@ -976,6 +995,7 @@ def test_429_knob_and_stats(fresh):
 
 
 def test_concurrency_limit(fresh):
+    """Knob max_concurrency: requests in flight per account above it get 429."""
     fresh.configure(latency_ms=300, max_concurrency=2)
     sid, tok = fresh.main_credentials
     A = acc_path(sid)
@@ -992,6 +1012,7 @@ def test_concurrency_limit(fresh):
 
 
 def test_forbidden_rule(fresh):
+    """Knob forbidden: a stream answers 403/404 for an account."""
     sid, tok = fresh.main_credentials
     sub = fresh.world["accounts"][1]["sid"]
     fresh.configure(forbidden=[{"stream": "recordings", "account": sub, "status": 403},
@@ -1006,6 +1027,7 @@ def test_forbidden_rule(fresh):
 
 
 def test_no_auth_knob(fresh):
+    """Knob auth=false: requests need no credentials."""
     fresh.configure(auth=False)
     status, body = EmulatorClient(fresh.url).get(f"/api{acc_path(fresh.main_credentials[0])}/Queues.json")
     assert status == 200 and body["queues"]
@@ -1015,6 +1037,7 @@ def test_no_auth_knob(fresh):
 
 
 def test_advance_completes_open_records_and_appends(fresh):
+    """advance completes open messages/calls after the old now, appends new ones, and keeps token walks stable."""
     c = client(fresh)
     sid = fresh.main_credentials[0]
     A = acc_path(sid)
@@ -1074,6 +1097,7 @@ def _rss_mb(pid: int) -> float:
 
 
 def test_million_message_world_is_lazy_and_fast():
+    """Scale: a million-message world starts lazily and serves date-filtered deep slices fast."""
     with Emulator(seed=11, accounts=2, closed=0, suspended=0, messages_per_account=334_000, calls_per_account=10_000,
                   now=NOW, history_days=90, subprocess=True) as e:
         w = e.world
@@ -1188,6 +1212,7 @@ def test_years_of_sparse_history():
 
 
 def test_cli_prints_url_and_serves(tmp_path):
+    """The command line prints EMULATOR_URL and serves."""
     root = Path(__file__).resolve().parents[1]
     env = dict(os.environ, PYTHONPATH=str(root))
     proc = subprocess.Popen([sys.executable, "-m", "integration_tests.emulator", "--port", "0", "--seed", "42",

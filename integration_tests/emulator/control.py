@@ -2,9 +2,10 @@
 
 Control endpoints (no auth, never subject to injected faults):
 
-  GET  /__emulator/world                 accounts, SIDs, auth tokens, API key, now, counts
+  GET  /__emulator/world                 accounts, SIDs, auth tokens, API keys, now, counts
   GET  /__emulator/truth?stream=NAME[&since=ISO][&cursor=FIELD][&account=AC...][&keys=0]
   POST /__emulator/advance  {"minutes": M, "new_per_account": K[, "new_small": S]}
+  POST /__emulator/subaccounts {"minutes_ago": M, "messages": n, "calls": n, "alerts": n, "small": n, ...}
   GET  /__emulator/config   current knobs
   POST /__emulator/config   {knob: value, ...}   (partial update; returns all knobs)
   GET  /__emulator/stats    requests per stream / status, 429s, max in-flight, ...
@@ -40,8 +41,9 @@ class Knobs:
     key_subaccount_denial_status: int = 401
     # a suspended subaccount's 2010 resources read through the parent (undocumented): "readable" or "401" (20003)
     suspended_subaccount_reads: str = "readable"
-    messages_retention_days: int = 400  # DateSent>= older than this -> 400 code 20004
-    monitor_retention_days: int = 30  # Alerts / Events StartDate older than this -> 400
+    # Messages (and their media) are listed for this many days; a DateSent range reaching further -> 400 code 20004
+    messages_retention_days: int = 400
+    monitor_retention_days: int = 30  # Alerts / Events StartDate older than this -> 400; lists cover this window
     # "The maximum number of Alert resources you can fetch per request to this API is 10,000": the Alerts page that
     # would go beyond this many results -> 400 "Invalid page and pageSize combination..." (0 = no limit)
     alerts_max_results: int = 10000

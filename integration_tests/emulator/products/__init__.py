@@ -4,7 +4,7 @@ messaging, trunking, events, insights, pricing), shaped like Twilio's.
 These APIs use ISO 8601 "Z" dates, JSON numbers for counts, and absolute ``url`` /
 ``links`` pointing at the real product host (https://conversations.twilio.com/...), as
 Twilio returns them -- only the paging links are rewritten to point at the emulator.
-The account a request reads is the HTTP Basic username (see server.py).
+The account a request reads is the one its credentials belong to (see server.py, `_authorize`).
 
 Modules: ``common`` (hosts, codecs), ``monitor``, ``conversations``, ``chat``, ``studio``,
 ``verify``, ``services`` (messaging services, trunks, Event Streams), ``insights``,
