@@ -8,7 +8,7 @@ routes.py).  Per request, in order:
    (Standard or Main) SID + secret; failure -> 401 code 20003.  The 2010 API reads
    the account in the path (the main account and its Main key may read subaccounts;
    Standard keys may not, nor may they read Accounts or Keys); product hosts read the
-   account the credentials belong to (see ``_authorize``);
+   account the credentials belong to (auth.py);
 3. "forbidden" rules (a stream answering 403/404 for one account);
 4. per-account concurrency limit (-> 429 code 20429), latency, injected 429 / 5xx;
 5. the page: filters, paging, envelope -- rendered with orjson and kept in an LRU
@@ -17,7 +17,6 @@ routes.py).  Per request, in order:
 """
 from __future__ import annotations
 
-import base64
 import random
 import socket
 import sys
@@ -34,25 +33,15 @@ from . import api2010 as A
 from . import products as P
 from . import routes
 from .catalog import Catalog, Ctx
+from .auth import authorize
 from .control import Knobs, Stats
+from .errors import HttpError, error_body  # noqa: F401 - re-exported
 from .listing import FilterError, parse_filters
 from .pages import decode_token, envelope_2010, envelope_v1, filter_qs, parse_paging, select
 from .truth import UnknownStream, truth
 from .world import Account, World
 
 JSON = "application/json; charset=utf-8"
-
-
-def error_body(status: int, code: int, message: str) -> dict:
-    """Twilio's error document."""
-    return {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
-
-
-class HttpError(Exception):
-    def __init__(self, status: int, code: int, message: str, headers: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.headers = headers or {}
 
 
 class PageCache:
@@ -90,15 +79,6 @@ class PageCache:
             self.size = 0
             if mb is not None:
                 self.budget = int(mb * 1024 * 1024)
-
-
-class Principal:
-    """Valid credentials: the account they belong to and their kind ("account", "standard_key", "main_key")."""
-
-    __slots__ = ("account", "kind")
-
-    def __init__(self, account: Account, kind: str):
-        self.account, self.kind = account, kind
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -208,31 +188,6 @@ class Handler(BaseHTTPRequestHandler):
         self._api(method, path, qs)
 
     # ------------------------------------------------------------------ auth
-    def _principal(self) -> Principal | None:
-        """Who the Basic credentials are: an account (SID + its own auth token) or an API key (SID + secret).
-
-        Only an account's *own* token works (a subaccount SID with its parent's token is
-        not a credential), and an account that is suspended or closed cannot authenticate,
-        nor can its keys: https://www.twilio.com/docs/api/errors/20003 ("The account is
-        suspended or closed", "You used subaccount credentials to access the main account").
-        """
-        header = self.headers.get("Authorization") or ""
-        if not header.startswith("Basic "):
-            return None
-        try:
-            user, _, pwd = base64.b64decode(header[6:].strip()).decode().partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        world = self.server.world
-        acc = world.by_sid.get(user)
-        if acc is not None:
-            return Principal(acc, "account") if pwd == acc.auth_token and acc.status == "active" else None
-        key = world.api_keys.get(user)
-        if key is not None and pwd == key.secret:
-            owner = world.by_sid[key.account_sid]
-            return Principal(owner, f"{key.type}_key") if owner.status == "active" else None
-        return None
-
     # ------------------------------------------------------------------ API requests
     def _api(self, method: str, path: str, qs: str) -> None:
         srv = self.server
@@ -268,60 +223,8 @@ class Handler(BaseHTTPRequestHandler):
             srv.stats.leave(limit_key)
 
     def _authorize(self, route: routes.Route, groups: dict) -> Account | None:
-        """The account a request reads, or an HttpError.
-
-        * 2010-04-01 API: the account in the path.  The main account's SID + token and its
-          Main key read the main account and every subaccount; a subaccount's credentials
-          (SID + own token, or its Standard key) read that subaccount only; a Standard key
-          is refused ``Accounts.json``, ``Accounts/{AC}.json`` and ``Keys.json``, and a
-          main-account Standard key is refused subaccounts (knob key_subaccount_denial_status).
-          https://www.twilio.com/docs/iam/api/subaccounts, https://www.twilio.com/docs/iam/api-keys,
-          https://www.twilio.com/docs/api/errors/20003
-        * Product hosts: the account the credentials belong to, never another ("resources on
-          subdomains ... must be accessed directly using subaccount credentials").
-        * Pricing and Event Streams types: any valid credentials.
-        """
-        srv = self.server
-        world, knobs = srv.world, srv.knobs
-        principal = self._principal()
-        if knobs.auth and principal is None:
-            raise HttpError(401, 20003, "Authenticate", {"WWW-Authenticate": 'Basic realm="Twilio API"'})
-        here = self.path.split("?")[0]
-        standard_key = principal is not None and principal.kind == "standard_key"
-        if standard_key and (route.kind == "accounts" or route.stream in ("accounts", "keys")):
-            raise HttpError(401, 20003, "Authenticate: a Standard API key cannot access the Accounts or Keys "
-                                        "resources; use a Main key or the account's auth token")
-        if route.kind == "accounts":
-            return principal.account if principal else None
-        if route.global_:
-            acc = None
-        elif "ac" in groups:
-            acc = world.by_sid.get(groups["ac"])
-            if acc is None:
-                raise HttpError(404, 20404, f"The requested resource {here} was not found")
-            me = principal.account if principal is not None else None
-            if me is not None and acc.sid != me.sid:
-                if acc.parent_sid != me.sid:  # the parent, or a sibling: subaccount credentials never reach them
-                    raise HttpError(401, 20003, "Authenticate")
-                if standard_key:  # "Main account API Keys are only available to access main account resources"
-                    status = int(knobs.key_subaccount_denial_status)
-                    code = {401: 20003, 403: 20403, 404: 20404}[status]
-                    raise HttpError(status, code, "Authenticate" if status == 401 else
-                                    "Permission Denied" if status == 403 else f"The requested resource {here} was not found")
-            if acc.status == "closed":
-                raise HttpError(404, 20404, f"The requested resource {here} was not found")
-            if acc.status == "suspended" and knobs.suspended_subaccount_reads != "readable":
-                raise HttpError(401, 20003, "Authenticate")
-        else:
-            acc = principal.account if principal is not None else world.main
-        for rule in srv.knobs.forbidden:
-            if rule["stream"] in ("*", route.stream) and rule["account"] in ("*", acc.sid if acc else None):
-                status = rule["status"]
-                code = 20403 if status == 403 else 20404 if status == 404 else int(rule.get("code", 20001))
-                msg = rule.get("message") or ("Permission Denied" if status == 403 else
-                                              f"The requested resource {self.path.split('?')[0]} was not found")
-                raise HttpError(status, code, msg)
-        return acc
+        return authorize(self.server.world, self.server.knobs, route, groups,
+                         self.headers.get("Authorization") or "", self.path.split("?")[0])
 
     def _faults_apply(self, stream: str) -> bool:
         fs = self.server.knobs.fault_streams
