@@ -8,8 +8,11 @@ Python API::
         emu.url                      # "http://127.0.0.1:PORT" (set TWILIO_API_BASE_URL to it)
         emu.world                    # accounts, sids, auth tokens, API keys, now
         emu.main_credentials         # (main account sid, auth token)
+        emu.credentials(sub_sid)     # (subaccount sid, its own auth token): product hosts need these
+        emu.api_key(type="main")     # (SK..., secret); "standard" keys exist in every account
         emu.truth("messages")        # {"count": n, "keys": [{"sid": ...}, ...], ...}
         emu.advance(minutes=30, new_per_account=100)
+        emu.add_subaccount(minutes_ago=600, messages=50)   # a subaccount joins between syncs
         emu.configure(rate_429=0.1, latency_ms=20)
         emu.stats()
 
