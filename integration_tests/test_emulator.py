@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -19,6 +18,8 @@ import pytest
 from integration_tests.emulator import Emulator
 from integration_tests.emulator.catalog import STREAM_KEYS
 from integration_tests.emulator.client import EmulatorClient
+from integration_tests.emulator.listing import FilterSpec
+from integration_tests.emulator.routes import ROUTES, Route
 from integration_tests.emulator.timefmt import iso, parse_when
 
 NOW = "2024-06-01T12:00:00Z"
@@ -81,7 +82,7 @@ TOP = {
     "event_types": ("events", "/v1/Types", "types"),
     "sinks": ("events", "/v1/Sinks", "sinks"),
     "subscriptions": ("events", "/v1/Subscriptions", "subscriptions"),
-    "call_summaries": ("insights", "/v1/Voice/Summaries?StartTime=3650d", "call_summaries"),
+    "call_summaries": ("insights", "/v1/Voice/Summaries?StartTime=30d", "call_summaries"),
     "pricing_messaging_countries": ("pricing", "/v1/Messaging/Countries", "countries"),
     "pricing_voice_countries": ("pricing", "/v2/Voice/Countries", "countries"),
 }
@@ -99,15 +100,23 @@ GLOBAL = {"event_types", "pricing_messaging_countries", "pricing_voice_countries
 
 
 def sync(emu: Emulator, stream: str) -> list[dict]:
-    """Read a stream the way a connector must: every readable account, every parent."""
+    """Read a stream the way a connector must: the 2010 API of every readable account with the main
+    account's credentials, product hosts with each active account's own credentials, every parent."""
     sid, tok = emu.main_credentials
     main = client(emu)
     out: list[dict] = []
     if stream == "accounts":
         return main.walk("api", "/2010-04-01/Accounts.json", "accounts")
-    accounts = readable_accounts(emu)[:1] if stream in GLOBAL else readable_accounts(emu)
+    product = "studio" if stream == "step" else TOP.get(stream, SUB.get(stream, ("", "")))[1 if stream in SUB else 0]
+    if stream in GLOBAL:
+        accounts = readable_accounts(emu)[:1]
+    elif product not in ("api", ""):
+        accounts = emu.world["active_account_sids"]
+    else:
+        accounts = readable_accounts(emu)
     for acc in accounts:
-        c = main if acc == sid else EmulatorClient(emu.url, acc, tok)  # subaccount sid + parent token
+        # 2010 API: the main account reads every subaccount; product hosts need the account's own credentials
+        c = main if acc == sid or product in ("api", "") else EmulatorClient(emu.url, *emu.credentials(acc))
         A = acc_path(acc)
         if stream == "account_balance":
             status, body = c.get(f"/api{A}/Balance.json")
@@ -165,10 +174,71 @@ def fresh():
         yield e
 
 
+# ----------------------------------------------------------------------------- the OpenAPI contract
+
+SPECS = Path(__file__).resolve().parents[1] / "reference" / "twilio-api" / "specs"
+# emulator product (and API version) -> the vendored OpenAPI spec that defines it
+SPEC_OF = {
+    ("api", "2010-04-01"): "twilio_api_v2010.json", ("monitor", "v1"): "twilio_monitor_v1.json",
+    ("conversations", "v1"): "twilio_conversations_v1.json", ("chat", "v2"): "twilio_chat_v2.json",
+    ("studio", "v2"): "twilio_studio_v2.json", ("verify", "v2"): "twilio_verify_v2.json",
+    ("messaging", "v1"): "twilio_messaging_v1.json", ("trunking", "v1"): "twilio_trunking_v1.json",
+    ("events", "v1"): "twilio_events_v1.json", ("insights", "v1"): "twilio_insights_v1.json",
+    ("pricing", "v1"): "twilio_pricing_v1.json", ("pricing", "v2"): "twilio_pricing_v2.json",
+    ("taskrouter", "v1"): "twilio_taskrouter_v1.json",
+}
+_SPEC_CACHE: dict = {}
+
+
+def _spec_paths(file: str) -> dict:
+    if file not in _SPEC_CACHE:
+        _SPEC_CACHE[file] = json.loads((SPECS / file).read_text())["paths"]
+    return _SPEC_CACHE[file]
+
+
+def contract_problems(route) -> list[str]:
+    """Where a route departs from Twilio's OpenAPI spec (empty: it follows it)."""
+    version = route.path.strip("/").split("/", 1)[0]
+    file = SPEC_OF.get((route.product, version))
+    if file is None:
+        return [f"{route.product}{route.path}: no vendored spec for product {route.product!r} {version}"]
+    op = _spec_paths(file).get(route.path, {}).get("get")
+    if op is None:
+        return [f"{route.product}{route.path}: not a GET path of {file}"]
+    spec_params = {p["name"]: p for p in op.get("parameters", []) if p.get("in") == "query"}
+    problems = [f"{route.product}{route.path}: accepts {name!r}, which {file} does not define"
+                for name in route.params if name not in spec_params]
+    if route.kind in ("list", "accounts", "numbers"):
+        if "PageSize" not in route.params:
+            problems.append(f"{route.product}{route.path}: a list that does not page")
+        elif route.max_page_size != spec_params["PageSize"]["schema"]["maximum"]:
+            problems.append(f"{route.product}{route.path}: PageSize maximum {route.max_page_size}, "
+                            f"spec says {spec_params['PageSize']['schema']['maximum']}")
+    return problems
+
+
+def test_routes_follow_the_openapi_contract():
+    """Every route is a GET path of its product's vendored spec, accepts only that path's query parameters, and pages with its PageSize maximum."""
+    assert len(ROUTES) >= 50
+    problems = [p for r in ROUTES for p in contract_problems(r)]
+    assert problems == []
+    maxima = {(r.product, r.path): r.max_page_size for r in ROUTES}
+    assert maxima[("conversations", "/v1/Users")] == 50 and maxima[("chat", "/v2/Services")] == 100
+    assert maxima[("api", "/2010-04-01/Accounts/{AccountSid}/Messages.json")] == 1000
+    # the check bites: a path, a filter or a page size Twilio does not have is reported
+    fake = [Route("conversations", "/v1/Nope", "users"),
+            Route("studio", "/v2/Flows/{FlowSid}/Executions", "executions", filters=[FilterSpec("Status", "status")]),
+            Route("monitor", "/v1/Alerts", "alerts", filters=[FilterSpec("DateCreated>", "date_created", "ge", "time")])]
+    fake.append(Route("conversations", "/v1/Users", "users"))
+    fake[-1].max_page_size = 1000
+    assert [len(contract_problems(r)) for r in fake] == [1, 1, 1, 1]
+
+
 # ----------------------------------------------------------------------------- world & truth
 
 
 def test_world_description(emu):
+    """The world describes its accounts (main, active, suspended, closed), their tokens and API keys."""
     w = emu.world
     assert w["now"] == NOW
     statuses = [a["status"] for a in w["accounts"]]
@@ -182,6 +252,7 @@ def test_world_description(emu):
 
 @pytest.mark.parametrize("stream", sorted(STREAM_KEYS))
 def test_truth_matches_full_walk(emu, stream):
+    """Truth lists exactly the keys a sync reads from every host with the credentials each host accepts."""
     items = sync(emu, stream)
     got = keys_of(stream, items)
     assert len(got) == len(set(got)) or stream in GLOBAL, "duplicate primary keys within one sync"
@@ -193,6 +264,7 @@ def test_truth_matches_full_walk(emu, stream):
 
 
 def test_truth_since_and_account(emu):
+    """Truth with since/account matches an incremental DateSent>= read per account; open records come apart."""
     total = emu.truth("messages", keys=False)["count"]
     per_account = [emu.truth("messages", account=a, keys=False)["count"] for a in readable_accounts(emu)]
     assert sum(per_account) == total == 1800
@@ -200,7 +272,7 @@ def test_truth_since_and_account(emu):
     t = emu.truth("messages", since=since)
     got = set()
     for acc in readable_accounts(emu):
-        c = client(emu, acc)
+        c = client(emu)  # the main account reads every subaccount's messages
         got |= {m["sid"] for m in c.walk("api", f"{acc_path(acc)}/Messages.json?DateSent%3E={since}", "messages")}
     assert got == {k["sid"] for k in t["keys"]} and t["count"] == len(got)
     assert t["open_count"] == len(t["open_keys"]) > 0 and not got & {k["sid"] for k in t["open_keys"]}
@@ -208,6 +280,7 @@ def test_truth_since_and_account(emu):
 
 
 def test_every_record_is_dated_no_later_than_now(emu):
+    """Every date is at or before now: RFC 2822 "+0000" on the 2010 API, ISO "Z" on product hosts."""
     for stream in ("messages", "calls", "recordings", "conferences", "notifications", "transcriptions", "usage_records"):
         for it in sync(emu, stream):
             for f in ("date_created", "date_updated", "date_sent", "start_time", "end_time", "message_date"):
@@ -223,6 +296,7 @@ def test_every_record_is_dated_no_later_than_now(emu):
 
 
 def test_items_carry_every_field_twilio_returns(emu):
+    """Items carry every field of Twilio's recorded item shapes; counts and prices are strings as Twilio sends them."""
     shapes = json.loads(SHAPES.read_text())
     mapping = {
         "accounts": "accounts", "addresses": "addresses", "applications": "applications", "calls": "calls",
@@ -257,6 +331,7 @@ def test_items_carry_every_field_twilio_returns(emu):
 
 
 def test_world_is_deterministic(emu):
+    """The same seed gives the same accounts and records."""
     with Emulator(seed=42, accounts=3, messages_per_account=600, calls_per_account=300, alerts_per_account=150,
                   now=NOW, history_days=90) as again:
         assert again.world["accounts"] == emu.world["accounts"]
@@ -267,6 +342,7 @@ def test_world_is_deterministic(emu):
 
 
 def test_2010_envelope_and_links(emu):
+    """2010 envelope: Twilio's keys, relative links keeping the filters, PageToken next and previous pages."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     status, body = c.get(f"/api{A}/Messages.json?DateSent%3E=2024-05-01&PageSize=100")
@@ -285,6 +361,7 @@ def test_2010_envelope_and_links(emu):
 
 
 def test_v1_envelope_absolute_links(emu):
+    """v1/v2 envelope: meta with absolute links to the emulator."""
     c = client(emu)
     status, body = c.get("/monitor/v1/Alerts?PageSize=20")
     meta = body["meta"]
@@ -296,6 +373,7 @@ def test_v1_envelope_absolute_links(emu):
 
 @pytest.mark.parametrize("page_size", [1, 37, 1000])
 def test_paging_with_tokens_visits_every_record_once(emu, page_size):
+    """Token paging visits every record once at any page size; Messages come newest first."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     sids = [m["sid"] for m in c.walk("api", f"{A}/Messages.json", "messages", page_size)]
@@ -305,6 +383,7 @@ def test_paging_with_tokens_visits_every_record_once(emu, page_size):
 
 
 def test_page_size_limits_and_tokens(emu):
+    """PageSize below 1 or above the path's spec maximum is a 400 (code 20001); Page>0 needs the PageToken."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     status, body = c.get(f"/api{A}/Calls.json?PageSize=1001")
@@ -315,13 +394,32 @@ def test_page_size_limits_and_tokens(emu):
     assert status == 400 and "PageToken" in body["message"]
     status, body = c.get(f"/api{A}/Calls.json?PageSize=10&Page=1&PageToken=PAnotatoken")
     assert status == 400
-    status, body = c.get("/conversations/v1/Users?PageSize=1000")
-    assert status == 200 and body["meta"]["page_size"] == 50  # Twilio's declared maximum for Users
+    for path, limit in (("/conversations/v1/Users", 50), ("/conversations/v1/Conversations", 100),
+                        ("/chat/v2/Services", 100), ("/monitor/v1/Alerts", 1000)):
+        status, body = c.get(f"{path}?PageSize={limit}")
+        assert status == 200 and body["meta"]["page_size"] == limit, path
+        status, body = c.get(f"{path}?PageSize={limit + 1}")
+        assert status == 400 and body["code"] == 20001 and str(limit) in body["message"], path
     status, body = c.get(f"/api{A}/Calls.json")
     assert body["page_size"] == 50 and len(body["calls"]) == 50
 
 
+def test_page_size_over_max_clamp_knob(fresh):
+    """Knob page_size_over_max="clamp": a PageSize above the spec maximum serves the maximum and says so."""
+    c = client(fresh)
+    fresh.configure(page_size_over_max="clamp")
+    status, body = c.get("/conversations/v1/Users?PageSize=1000")
+    assert status == 200 and body["meta"]["page_size"] == 50
+    status, body = c.get(f"/api{acc_path(fresh.main_credentials[0])}/Calls.json?PageSize=5000")
+    assert status == 200 and body["page_size"] == 1000 and len(body["calls"]) == 200
+    status, body = c.get("/conversations/v1/Users?PageSize=0")
+    assert status == 400
+    with pytest.raises(Exception):
+        fresh.configure(page_size_over_max="sometimes")
+
+
 def test_unknown_paths_are_twilio_404s(emu):
+    """Unknown paths and parents are Twilio-style 404s (code 20404)."""
     c = client(emu)
     for path in ("/api/2010-04-01/Nope.json", "/nohost/v1/Things", f"/api{acc_path(emu.main_credentials[0])}/Messages/SMdeadbeef/Media.json",
                  f"/api{acc_path(emu.main_credentials[0])}/Messages/SM{'0' * 32}/Media.json", "/pricing/v1/Messaging/Countries/ZZ"):
@@ -330,6 +428,7 @@ def test_unknown_paths_are_twilio_404s(emu):
 
 
 def test_single_objects(emu):
+    """Balance, account and pricing-country objects are bare JSON objects."""
     c = client(emu)
     sid = emu.main_credentials[0]
     status, bal = c.get(f"/api{acc_path(sid)}/Balance.json")
@@ -343,6 +442,7 @@ def test_single_objects(emu):
 
 
 def test_media_matches_num_media(emu):
+    """Media.json lists exactly num_media items of the message, created with it."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     msgs = c.walk("api", f"{A}/Messages.json", "messages")
@@ -355,6 +455,7 @@ def test_media_matches_num_media(emu):
 
 
 def test_world_has_open_and_varied_records(emu):
+    """Records vary like Twilio's: open messages and calls, every call status (failed/canceled without end_time), call scores, keyless participants."""
     msgs = sync(emu, "messages")
     open_msgs = [m for m in msgs if m["date_sent"] is None]
     assert open_msgs and {m["status"] for m in open_msgs} <= {"queued", "accepted"}
@@ -386,6 +487,7 @@ def _messages(emu, query: str) -> list[dict]:
 
 
 def test_date_sent_filters(emu):
+    """DateSent>= / DateSent<= / DateSent= select by date_sent; a date covers its day; null date_sent never matches."""
     everything = _messages(emu, "")
     lo, hi = parse_when("2024-05-10")[0], parse_when("2024-05-20T06:30:00Z")[0]
 
@@ -404,7 +506,93 @@ def test_date_sent_filters(emu):
     assert all(m["date_sent"] for m in _messages(emu, "DateSent%3E=2024-01-01"))
 
 
+def _sids(items: list[dict]) -> set:
+    return {x["sid"] for x in items}
+
+
+def test_upper_bounds_read_each_parameter_as_its_spec_text(fresh):
+    """Knob le_bound="spec" (default): DateSent<= and Usage EndDate include the bound ("on and before"), Calls StartTime</EndTime< exclude it ("before this date"), Conferences/Recordings/Media DateCreated< and Notifications MessageDate< stop at midnight of the date."""
+    c = client(fresh)
+    A = acc_path(fresh.main_credentials[0])
+    msgs = c.walk("api", f"{A}/Messages.json", "messages")
+    m = next(x for x in msgs if x["date_sent"])
+    t = t2010(m["date_sent"])
+    got = c.walk("api", f"{A}/Messages.json?DateSent%3C={iso(t)}", "messages")
+    assert m["sid"] in _sids(got) and all(t2010(x["date_sent"]) <= t for x in got)
+    day = iso(t)[:10]
+    got = c.walk("api", f"{A}/Messages.json?DateSent%3C={day}", "messages")  # the whole day of the bound
+    assert _sids(got) == {x["sid"] for x in msgs if x["date_sent"] and iso(t2010(x["date_sent"]))[:10] <= day}
+    calls = c.walk("api", f"{A}/Calls.json", "calls")
+    k = next(x for x in calls if x["start_time"])
+    ts = t2010(k["start_time"])
+    got = c.walk("api", f"{A}/Calls.json?StartTime%3C={iso(ts)}", "calls")
+    assert k["sid"] not in _sids(got) and all(t2010(x["start_time"]) < ts for x in got)
+    day = iso(ts)[:10]
+    got = c.walk("api", f"{A}/Calls.json?StartTime%3C={day}", "calls")  # before the start of the date
+    assert _sids(got) == {x["sid"] for x in calls if x["start_time"] and iso(t2010(x["start_time"]))[:10] < day}
+    confs = c.walk("api", f"{A}/Conferences.json", "conferences")
+    day = iso(t2010(confs[3]["date_created"]))[:10]
+    got = c.walk("api", f"{A}/Conferences.json?DateCreated%3C={day}", "conferences")
+    assert _sids(got) == {x["sid"] for x in confs if t2010(x["date_created"]) <= parse_when(day)[0]}
+    usage = c.walk("api", f"{A}/Usage/Records/Daily.json?EndDate=2024-05-20", "usage_records")
+    assert max(u["start_date"] for u in usage) == "2024-05-20"
+
+
+def test_le_bound_knob(fresh):
+    """Knob le_bound: "inclusive" makes every 2010 upper bound include its instant and the whole day of a date; "exclusive" stops before the instant and before midnight at the start of a date."""
+    c = client(fresh)
+    A = acc_path(fresh.main_credentials[0])
+    calls = c.walk("api", f"{A}/Calls.json", "calls")
+    k = next(x for x in calls if x["start_time"])
+    ts = t2010(k["start_time"])
+    msgs = c.walk("api", f"{A}/Messages.json", "messages")
+    m = next(x for x in msgs if x["date_sent"])
+    t = t2010(m["date_sent"])
+    confs = c.walk("api", f"{A}/Conferences.json", "conferences")
+    day = iso(t2010(confs[3]["date_created"]))[:10]
+    fresh.configure(le_bound="inclusive")
+    assert k["sid"] in _sids(c.walk("api", f"{A}/Calls.json?StartTime%3C={iso(ts)}", "calls"))
+    got = c.walk("api", f"{A}/Conferences.json?DateCreated%3C={day}", "conferences")
+    assert _sids(got) == {x["sid"] for x in confs if iso(t2010(x["date_created"]))[:10] <= day}
+    assert max(u["start_date"] for u in c.walk("api", f"{A}/Usage/Records/Daily.json?EndDate=2024-05-20",
+                                                  "usage_records")) == "2024-05-20"
+    fresh.configure(le_bound="exclusive")
+    got = c.walk("api", f"{A}/Messages.json?DateSent%3C={iso(t)}", "messages")
+    assert m["sid"] not in _sids(got) and all(t2010(x["date_sent"]) < t for x in got)
+    got = c.walk("api", f"{A}/Messages.json?DateSent%3C={iso(t)[:10]}", "messages")
+    assert all(iso(t2010(x["date_sent"]))[:10] < iso(t)[:10] for x in got)
+    assert max(u["start_date"] for u in c.walk("api", f"{A}/Usage/Records/Daily.json?EndDate=2024-05-20",
+                                                  "usage_records")) == "2024-05-19"
+    got = c.walk("api", f"{A}/Conferences.json?DateCreated%3C={day}", "conferences")
+    assert _sids(got) == {x["sid"] for x in confs if iso(t2010(x["date_created"]))[:10] < day}
+
+
+def test_studio_and_verify_bound_knobs(fresh):
+    """Studio DateCreatedTo ("starting before") and Verify DateCreatedBefore/After ("created before/after") exclude the bound by default; knobs studio_date_created_to, verify_date_created_before and verify_date_created_after make them inclusive."""
+    c = client(fresh)
+    flow = c.walk("studio", "/v2/Flows", "flows")[0]["sid"]
+    execs = c.walk("studio", f"/v2/Flows/{flow}/Executions", "executions")
+    e = execs[len(execs) // 2]
+    te = iso(tiso(e["date_created"]))
+    attempts = c.walk("verify", "/v2/Attempts", "attempts")
+    a = attempts[len(attempts) // 2]
+    ta = iso(tiso(a["date_created"]))
+
+    def studio():
+        return _sids(c.walk("studio", f"/v2/Flows/{flow}/Executions?DateCreatedTo={te}", "executions"))
+
+    def verify(param):
+        return _sids(c.walk("verify", f"/v2/Attempts?{param}={ta}", "attempts"))
+
+    assert e["sid"] not in studio() and a["sid"] not in verify("DateCreatedBefore") | verify("DateCreatedAfter")
+    assert len(verify("DateCreatedBefore")) + len(verify("DateCreatedAfter")) == len(attempts) - 1
+    fresh.configure(studio_date_created_to="inclusive", verify_date_created_before="inclusive",
+                    verify_date_created_after="inclusive")
+    assert e["sid"] in studio() and a["sid"] in verify("DateCreatedBefore") & verify("DateCreatedAfter")
+
+
 def test_to_from_filters(emu):
+    """To filters messages by recipient."""
     everything = _messages(emu, "")
     to = everything[10]["to"]
     got = _messages(emu, "To=" + to.replace("+", "%2B"))
@@ -412,6 +600,7 @@ def test_to_from_filters(emu):
 
 
 def test_calls_filters(emu):
+    """Calls EndTime>=, StartTime>= and Status select as documented."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     everything = c.walk("api", f"{A}/Calls.json", "calls")
@@ -427,6 +616,7 @@ def test_calls_filters(emu):
 
 
 def test_other_2010_filters(emu):
+    """Conferences, Notifications, Usage Records and Recordings filters select as their spec text says."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     confs = c.walk("api", f"{A}/Conferences.json", "conferences")
@@ -436,8 +626,9 @@ def test_other_2010_filters(emu):
     got = c.walk("api", f"{A}/Notifications.json?Log=0", "notifications")
     assert got and sorted(x["sid"] for x in got) == sorted(x["sid"] for x in notes if x["log"] == "0")
     got = c.walk("api", f"{A}/Notifications.json?MessageDate%3E=2024-05-01&MessageDate%3C=2024-05-15", "notifications")
+    # "at or before midnight on a date": the bound day itself is out (knob le_bound="spec")
     assert sorted(x["sid"] for x in got) == sorted(
-        x["sid"] for x in notes if "2024-05-01" <= datetime.utcfromtimestamp(t2010(x["message_date"])).strftime("%Y-%m-%d") <= "2024-05-15")
+        x["sid"] for x in notes if parse_when("2024-05-01")[0] <= t2010(x["message_date"]) <= parse_when("2024-05-15")[0])
     usage = c.walk("api", f"{A}/Usage/Records/Daily.json?StartDate=2024-05-01&EndDate=2024-05-03", "usage_records")
     assert {u["start_date"] for u in usage} == {"2024-05-01", "2024-05-02", "2024-05-03"} and len(usage) == 3 * 8
     usage = c.walk("api", f"{A}/Usage/Records/Daily.json?Category=sms&StartDate=-7days", "usage_records")
@@ -448,6 +639,7 @@ def test_other_2010_filters(emu):
 
 
 def test_v1_filters(emu):
+    """Alerts, Studio, Verify, Voice Insights and Conversations filters select as their spec text says."""
     c = client(emu)
     alerts = c.walk("monitor", "/v1/Alerts", "alerts")
     start = iso(NOW_T - 7 * 86400)
@@ -462,7 +654,7 @@ def test_v1_filters(emu):
     attempts = c.walk("verify", "/v2/Attempts", "attempts")
     mid = tiso(attempts[len(attempts) // 2]["date_created"])
     got = c.walk("verify", f"/v2/Attempts?DateCreatedAfter={iso(mid)}&DateCreatedBefore={iso(NOW_T)}", "attempts")
-    assert sorted(x["sid"] for x in got) == sorted(x["sid"] for x in attempts if tiso(x["date_created"]) >= mid)
+    assert sorted(x["sid"] for x in got) == sorted(x["sid"] for x in attempts if tiso(x["date_created"]) > mid)
     # Voice Insights: without StartTime only the last 4 hours; with one, the requested window
     recent = c.walk("insights", "/v1/Voice/Summaries", "call_summaries")
     assert all(tiso(s["start_time"]) >= NOW_T - 4 * 3600 for s in recent)
@@ -476,6 +668,7 @@ def test_v1_filters(emu):
 
 
 def test_retention_rules(emu):
+    """Messages DateSent older than 400 days: 400 code 20004; Alerts/Events StartDate older than 30 days: 400."""
     c = client(emu)
     A = acc_path(emu.main_credentials[0])
     status, body = c.get(f"/api{A}/Messages.json?DateSent%3E=2023-01-01")
@@ -488,64 +681,297 @@ def test_retention_rules(emu):
     assert status == 400
 
 
-def test_alerts_window_limit_forces_splitting():
+def test_alerts_stop_at_the_10000th_result():
+    """Monitor Alerts: pages up to the 10,000th result succeed; the page that would go beyond it is a 400 "Invalid page and pageSize combination, data is limited to 10,000 results"."""
     with Emulator(seed=3, accounts=0, closed=0, suspended=0, messages_per_account=10, calls_per_account=10,
                   alerts_per_account=12000, now=NOW) as e:
         c = client(e)
-        status, body = c.get("/monitor/v1/Alerts?PageSize=1000")
-        assert status == 400 and "10000" in body["message"]
+        url, got = "/monitor/v1/Alerts?PageSize=1000", []
+        for _ in range(10):
+            status, body = c.get(url)
+            assert status == 200 and len(body["alerts"]) == 1000
+            got += body["alerts"]
+            url = body["meta"]["next_page_url"]
+        assert url is not None  # Twilio still links the next page ...
+        status, body = c.get(url)  # ... which is refused
+        assert status == 400 and body["code"] == 20001
+        assert body["message"] == "Invalid page and pageSize combination, data is limited to 10,000 results"
+        dates = [tiso(a["date_generated"]) for a in got]
+        assert dates == sorted(dates, reverse=True)  # knob alerts_order: newest first
+        # a window of at most 10,000 results reads to its end; split windows give every alert once
         total = []
-        for k in range(3):  # three 10-day windows
+        for k in range(3):
             lo, hi = iso(NOW_T - (30 - 10 * k) * 86400), iso(NOW_T - (20 - 10 * k) * 86400 - 1)
             total += c.walk("monitor", f"/v1/Alerts?StartDate={lo}&EndDate={hi}", "alerts")
         sids = [a["sid"] for a in total]
         assert len(sids) == len(set(sids)) == e.truth("alerts")["count"] == 12000
+        # the refusal depends on page and PageSize: page 33 of 300 would end at the 10,200th result
+        status, body = c.get("/monitor/v1/Alerts?PageSize=300")
+        for _ in range(32):  # pages 1..32 end at the 9,900th result
+            status, body = c.get(body["meta"]["next_page_url"])
+            assert status == 200
+        status, body = c.get(body["meta"]["next_page_url"])
+        assert status == 400 and "10,000" in body["message"]
+        e.configure(alerts_max_results=500)
+        status, body = c.get("/monitor/v1/Alerts?PageSize=500")
+        assert status == 200 and body["meta"]["next_page_url"]
+        status, body = c.get(body["meta"]["next_page_url"])
+        assert status == 400 and body["message"].endswith("data is limited to 500 results")
+
+
+def test_alerts_order_knob(fresh):
+    """Knob alerts_order: Twilio does not document the order of Alerts; "desc" (default) is newest first, "asc" oldest first."""
+    c = client(fresh)
+    newest = [tiso(a["date_generated"]) for a in c.walk("monitor", "/v1/Alerts", "alerts")]
+    assert newest == sorted(newest, reverse=True) and len(newest) == 200
+    fresh.configure(alerts_order="asc")
+    oldest = [tiso(a["date_generated"]) for a in c.walk("monitor", "/v1/Alerts", "alerts", 7)]
+    assert oldest == sorted(oldest) and sorted(oldest) == sorted(newest)
+
+
+def test_alerts_per_account_and_bursts():
+    """World fields alerts_by_account and alert_bursts: 60,000 alerts in 30 days on one account, more than 10,000 within one day, read fast by day windows."""
+    burst_day = NOW_T - 3 * 86400
+    with Emulator(seed=4, accounts=2, closed=0, suspended=0, messages_per_account=10, calls_per_account=10,
+                  alerts_by_account={0: 60000, 2: 5}, alert_bursts=[{"account": 0, "count": 12000, "days_ago": 3}],
+                  now=NOW) as e:
+        counts = [a["counts"]["alerts"] for a in e.world["accounts"]]
+        assert counts == [72000, 200, 5]
+        t0 = time.perf_counter()
+        c = client(e)
+        lo, hi = iso(burst_day), iso(burst_day + 86400 - 1)
+        status, body = c.get(f"/monitor/v1/Alerts?StartDate={lo}&EndDate={hi}&PageSize=1000")
+        assert status == 200 and len(body["alerts"]) == 1000
+        # the burst day holds more than 10,000 alerts: a sync must split it into smaller windows
+        got = []
+        for h in range(0, 24, 4):
+            lo, hi = iso(burst_day + h * 3600), iso(burst_day + (h + 4) * 3600 - 1)
+            got += c.walk("monitor", f"/v1/Alerts?StartDate={lo}&EndDate={hi}", "alerts")
+        assert len(got) == 12000 and len({a["sid"] for a in got}) == len(got)
+        assert e.truth("alerts", keys=False)["count"] == 72000 + 200 + 5
+        assert time.perf_counter() - t0 < 15
+
+
+def test_messages_retention_error_is_twilios(emu):
+    """Messages: a DateSent range reaching past the 400-day window is a 400 with code 20004 and Twilio's message."""
+    c = client(emu)
+    A = acc_path(emu.main_credentials[0])
+    for q in ("DateSent%3E=2023-01-01", "DateSent%3C=2023-01-01", "DateSent%3E=2023-01-01&DateSent%3C=2024-01-01"):
+        status, body = c.get(f"/api{A}/Messages.json?{q}")
+        assert status == 400 and body["code"] == 20004, q
+        assert body["message"] == "Date range specified in query is partially or entirely outside of retention window of 400 days"
+
+
+def _summaries_world(**kw):
+    return Emulator(seed=21, accounts=0, closed=0, suspended=0, messages_per_account=10, calls_per_account=3000,
+                    history_days=1, now=NOW, counts={"call_summary_stride": 2}, **kw)
+
+
+def test_call_summaries_processing_state():
+    """Voice Insights: a call's summary is absent until 10 minutes after the call ended, "partial" until 30 minutes after, then "complete"; truth names the partial ones."""
+    with _summaries_world() as e:
+        c = client(e)
+        A = acc_path(e.main_credentials[0])
+        calls = {x["sid"]: x for x in c.walk("api", f"{A}/Calls.json", "calls")}
+        summaries = c.walk("insights", "/v1/Voice/Summaries?StartTime=1d", "call_summaries")
+        states = {s["call_sid"]: s["processing_state"] for s in summaries}
+        assert set(states.values()) == {"partial", "complete"}
+        for s in summaries:
+            call = calls[s["call_sid"]]
+            assert call["status"] not in ("queued", "ringing", "in-progress")
+            if call["end_time"]:
+                ended = t2010(call["end_time"])
+                assert ended + 600 <= NOW_T
+                assert s["processing_state"] == ("partial" if ended + 1800 > NOW_T else "complete")
+        # every other settled call has a summary (call_summary_stride=2) unless it ended less than 10 minutes ago
+        ordered = sorted(calls.values(), key=lambda x: t2010(x["date_created"]))
+        missing = [x for x in ordered[::2] if x["end_time"] and x["sid"] not in states]
+        assert missing and all(t2010(x["end_time"]) + 600 > NOW_T for x in missing)
+        t = e.truth("call_summaries")
+        assert {k["call_sid"] for k in t["partial_keys"]} == {k for k, v in states.items() if v == "partial"}
+        assert t["partial_count"] + t["complete_count"] == t["count"] == len(summaries)
+        # half an hour later the partial ones are complete, and the missing ones have appeared
+        e.advance(minutes=30)
+        later = {s["call_sid"]: s["processing_state"]
+                 for s in c.walk("insights", "/v1/Voice/Summaries?StartTime=1d", "call_summaries")}
+        assert all(later[k] == "complete" for k, v in states.items() if v == "partial")
+        assert {x["sid"] for x in missing} <= set(later)
+
+
+def test_call_summaries_processing_state_parameter_and_knob():
+    """ProcessingState=completed|partial|all filters the summaries (other values: 400); knob insights_processing_state sets the default ("all")."""
+    with _summaries_world() as e:
+        c = client(e)
+
+        def read(q=""):
+            return c.walk("insights", f"/v1/Voice/Summaries?StartTime=1d{q}", "call_summaries")
+
+        everything = read()
+        assert {s["call_sid"] for s in read("&ProcessingState=all")} == {s["call_sid"] for s in everything}
+        done = read("&ProcessingState=completed")
+        partial = read("&ProcessingState=partial")
+        assert done and partial and {s["processing_state"] for s in done} == {"complete"}
+        assert {s["processing_state"] for s in partial} == {"partial"} and len(done) + len(partial) == len(everything)
+        assert read("&ProcessingState=started") == []
+        status, body = c.get("/insights/v1/Voice/Summaries?ProcessingState=finished")
+        assert status == 400 and body["code"] == 20001
+        e.configure(insights_processing_state="completed")
+        assert {s["call_sid"] for s in read()} == {s["call_sid"] for s in done}
+
+
+def test_call_summaries_keep_30_days(emu):
+    """Voice Insights keeps 30 days: no summary of an older call; StartTime further back is a 400 code 17002 (knob insights_old_start="empty" accepts it); without StartTime the last 4 hours."""
+    c = client(emu)
+    got = c.walk("insights", "/v1/Voice/Summaries?StartTime=30d", "call_summaries")
+    assert got and all(tiso(s["start_time"]) >= NOW_T - 30 * 86400 for s in got)
+    assert len(got) == emu.truth("call_summaries", account=emu.main_credentials[0], keys=False)["count"]
+    for old in ("31d", "5w", iso(NOW_T - 40 * 86400)):
+        status, body = c.get(f"/insights/v1/Voice/Summaries?StartTime={old}")
+        assert status == 400 and body["code"] == 17002, old
+    recent = c.walk("insights", "/v1/Voice/Summaries", "call_summaries")
+    assert all(tiso(s["start_time"]) >= NOW_T - 4 * 3600 for s in recent) and len(recent) < len(got)
+    try:
+        emu.configure(insights_old_start="empty")
+        assert c.walk("insights", "/v1/Voice/Summaries?StartTime=90d", "call_summaries") == got
+    finally:
+        emu.configure(insights_old_start="400")
 
 
 # ----------------------------------------------------------------------------- auth
 
 
-def test_auth_rules(emu):
+def _status(emu, user: str, pwd: str, path: str) -> tuple[int, dict]:
+    return EmulatorClient(emu.url, user, pwd).get(path)
+
+
+def test_auth_account_credentials_on_the_2010_api(emu):
+    """2010 API: the main account's SID + token reads every account that is not closed; a subaccount's own token reads only it; a parent's token never authenticates a subaccount SID."""
     w = emu.world
     main, sub, suspended, closed = w["accounts"]
-    key = w["api_key"]
-    url = emu.url
     msgs = lambda acc: f"/api{acc_path(acc['sid'])}/Messages.json?PageSize=5"  # noqa: E731
-
-    status, body = EmulatorClient(url).get(msgs(main))
+    status, body = EmulatorClient(emu.url).get(msgs(main))
     assert status == 401 and body["code"] == 20003
-    status, body = EmulatorClient(url, main["sid"], "wrong").get(msgs(main))
+    status, body = _status(emu, main["sid"], "wrong", msgs(main))
     assert status == 401 and body["code"] == 20003
-    assert EmulatorClient(url, sub["sid"], sub["auth_token"]).get(msgs(sub))[0] == 200
-    assert EmulatorClient(url, sub["sid"], main["auth_token"]).get(msgs(sub))[0] == 200  # parent token
-    assert EmulatorClient(url, main["sid"], main["auth_token"]).get(msgs(sub))[0] == 200  # parent creds, sub path
-    assert EmulatorClient(url, sub["sid"], sub["auth_token"]).get(msgs(main))[0] == 404  # not its account
-    assert EmulatorClient(url, main["sid"], main["auth_token"]).get(msgs(closed))[0] == 404
-    assert EmulatorClient(url, closed["sid"], main["auth_token"]).get(msgs(closed))[0] == 401
-    assert EmulatorClient(url, suspended["sid"], main["auth_token"]).get(msgs(suspended))[0] == 200
-    kc = EmulatorClient(url, key["sid"], key["secret"])
-    assert kc.get(msgs(main))[0] == 200 and kc.get(msgs(sub))[0] == 200
-    status, body = kc.get("/api/2010-04-01/Accounts.json")
+    assert _status(emu, main["sid"], main["auth_token"], msgs(main))[0] == 200
+    assert _status(emu, main["sid"], main["auth_token"], msgs(sub))[0] == 200  # a parent reads its subaccounts
+    assert _status(emu, main["sid"], main["auth_token"], msgs(suspended))[0] == 200  # knob suspended_subaccount_reads
+    status, body = _status(emu, main["sid"], main["auth_token"], msgs(closed))
+    assert status == 404 and body["code"] == 20404
+    assert _status(emu, sub["sid"], sub["auth_token"], msgs(sub))[0] == 200
+    status, body = _status(emu, sub["sid"], main["auth_token"], msgs(sub))  # subaccount SID + the parent's token
     assert status == 401 and body["code"] == 20003
-    assert EmulatorClient(url, key["sid"], "nope").get(msgs(main))[0] == 401
-    # v1/v2 hosts read the account named by the username
-    status, body = EmulatorClient(url, sub["sid"], main["auth_token"]).get("/monitor/v1/Alerts?PageSize=1")
-    assert body["alerts"][0]["account_sid"] == sub["sid"]
-    status, body = kc.get("/monitor/v1/Alerts?PageSize=1")
-    assert body["alerts"][0]["account_sid"] == main["sid"]
-    # Accounts.json: the main account sees every account, a subaccount itself
-    accs = EmulatorClient(url, main["sid"], main["auth_token"]).walk("api", "/2010-04-01/Accounts.json", "accounts")
+    for other in (main, suspended):  # a subaccount never reaches its parent or a sibling
+        status, body = _status(emu, sub["sid"], sub["auth_token"], msgs(other))
+        assert status == 401 and body["code"] == 20003
+    for acc in (suspended, closed):  # a suspended or closed account's own credentials: 401 everywhere
+        for path in (msgs(acc), "/monitor/v1/Alerts", "/pricing/v1/Messaging/Countries"):
+            status, body = _status(emu, acc["sid"], acc["auth_token"], path)
+            assert status == 401 and body["code"] == 20003, (acc["status"], path)
+    accs = EmulatorClient(emu.url, *emu.main_credentials).walk("api", "/2010-04-01/Accounts.json", "accounts")
     assert [a["sid"] for a in accs] == [a["sid"] for a in w["accounts"]]
-    accs = EmulatorClient(url, sub["sid"], sub["auth_token"]).walk("api", "/2010-04-01/Accounts.json", "accounts")
+    assert [a["auth_token"] for a in accs] == [a["auth_token"] for a in w["accounts"]]
+    accs = EmulatorClient(emu.url, sub["sid"], sub["auth_token"]).walk("api", "/2010-04-01/Accounts.json", "accounts")
     assert [a["sid"] for a in accs] == [sub["sid"]]
-    accs = EmulatorClient(url, main["sid"], main["auth_token"]).walk("api", "/2010-04-01/Accounts.json?Status=closed", "accounts")
+    accs = EmulatorClient(emu.url, *emu.main_credentials).walk("api", "/2010-04-01/Accounts.json?Status=closed", "accounts")
     assert [a["sid"] for a in accs] == [closed["sid"]]
+
+
+def test_auth_product_hosts_read_the_credentials_own_account(emu):
+    """Product hosts read the account the credentials belong to: a subaccount's data needs its own SID + token or its own key; the parent's credentials only ever read the parent."""
+    w = emu.world
+    main, sub = w["accounts"][:2]
+    for user, pwd, owner in ((main["sid"], main["auth_token"], main["sid"]), (sub["sid"], sub["auth_token"], sub["sid"]),
+                             (*emu.api_key(sub["sid"]), sub["sid"]), (*emu.api_key(), main["sid"]),
+                             (*emu.api_key(type="main"), main["sid"])):
+        for product, path, key in (("monitor", "/v1/Alerts", "alerts"), ("conversations", "/v1/Conversations", "conversations"),
+                                   ("insights", "/v1/Voice/Summaries?StartTime=30d", "call_summaries")):
+            items = EmulatorClient(emu.url, user, pwd).walk(product, path, key)
+            assert items and {x["account_sid"] for x in items} == {owner}, (user, path)
+    # global catalogues: any valid credentials
+    for user, pwd in ((sub["sid"], sub["auth_token"]), emu.api_key(sub["sid"]), emu.api_key()):
+        assert _status(emu, user, pwd, "/events/v1/Types")[0] == 200
+        assert _status(emu, user, pwd, "/pricing/v2/Voice/Countries/US")[0] == 200
+
+
+def test_auth_api_keys(emu):
+    """API keys: a Standard key gets 401 (20003) on Accounts.json, Accounts/{AC}.json and Keys.json and is denied subaccounts; a Main key has the main account's rights."""
+    w = emu.world
+    main, sub, suspended, closed = w["accounts"]
+    kinds = {(k["account_sid"], k["type"]) for k in w["api_keys"]}
+    assert kinds == {(main["sid"], "standard"), (main["sid"], "main")} | {(a["sid"], "standard") for a in w["accounts"][1:]}
+    assert all(k["sid"].startswith("SK") and len(k["secret"]) == 32 for k in w["api_keys"])
+    assert w["api_key"]["sid"] == emu.api_key()[0]
+    std, mkey, sub_key = emu.api_key(), emu.api_key(type="main"), emu.api_key(sub["sid"])
+    A, S = acc_path(main["sid"]), acc_path(sub["sid"])
+    for path in ("/2010-04-01/Accounts.json", f"{A}.json", f"{A}/Keys.json"):
+        status, body = _status(emu, *std, "/api" + path)
+        assert status == 401 and body["code"] == 20003, path
+        status, body = _status(emu, *sub_key, "/api" + path.replace(A, S))
+        assert status == 401 and body["code"] == 20003, path
+    assert _status(emu, *std, f"/api{A}/Messages.json")[0] == 200
+    assert _status(emu, *std, f"/api{A}/Balance.json")[0] == 200
+    status, body = _status(emu, *std, f"/api{S}/Messages.json")  # knob key_subaccount_denial_status
+    assert status == 401 and body["code"] == 20003
+    assert _status(emu, *sub_key, f"/api{S}/Calls.json")[0] == 200
+    status, body = _status(emu, *sub_key, f"/api{A}/Calls.json")
+    assert status == 401 and body["code"] == 20003
+    # the Main key: lists accounts (with their auth tokens), reads Keys and subaccounts
+    accs = EmulatorClient(emu.url, *mkey).walk("api", "/2010-04-01/Accounts.json", "accounts")
+    assert [(a["sid"], a["auth_token"]) for a in accs] == [(a["sid"], a["auth_token"]) for a in w["accounts"]]
+    keys = EmulatorClient(emu.url, *mkey).walk("api", f"{A}/Keys.json", "keys")
+    assert {std[0], mkey[0]} <= {k["sid"] for k in keys} and sub_key[0] not in {k["sid"] for k in keys}
+    assert sub_key[0] in {k["sid"] for k in EmulatorClient(emu.url, *mkey).walk("api", f"{S}/Keys.json", "keys")}
+    assert _status(emu, *mkey, f"/api{S}.json")[0] == 200
+    assert _status(emu, *mkey, f"/api{acc_path(suspended['sid'])}/Messages.json")[0] == 200
+    assert _status(emu, *mkey, f"/api{acc_path(closed['sid'])}/Messages.json")[0] == 404
+    assert _status(emu, std[0], "nope", f"/api{A}/Messages.json")[0] == 401
+    # keys of a suspended or closed account do not authenticate
+    for acc in (suspended, closed):
+        assert _status(emu, *emu.api_key(acc["sid"]), f"/api{acc_path(acc['sid'])}/Messages.json")[0] == 401
+
+
+@pytest.mark.parametrize("status,code", [(403, 20403), (404, 20404), (401, 20003)])
+def test_key_subaccount_denial_status_knob(fresh, status, code):
+    """Knob key_subaccount_denial_status: the status (and code) a main-account Standard key gets on a subaccount's 2010 resources."""
+    fresh.configure(key_subaccount_denial_status=status)
+    sub = fresh.world["accounts"][1]["sid"]
+    got, body = _status(fresh, *fresh.api_key(), f"/api{acc_path(sub)}/Messages.json")
+    assert (got, body["code"]) == (status, code)
+    assert _status(fresh, *fresh.api_key(type="main"), f"/api{acc_path(sub)}/Messages.json")[0] == 200
+
+
+def test_suspended_subaccount_reads_knob(emu):
+    """Knob suspended_subaccount_reads="401": the parent no longer reads a suspended subaccount's 2010 resources, and truth drops it."""
+    suspended = emu.world["accounts"][2]
+    path = f"/api{acc_path(suspended['sid'])}/Messages.json"
+    before = emu.truth("messages", keys=False)["count"]
+    try:
+        emu.configure(suspended_subaccount_reads="401")
+        status, body = _status(emu, *emu.main_credentials, path)
+        assert status == 401 and body["code"] == 20003
+        assert emu.truth("messages", keys=False)["count"] == before - suspended["counts"]["messages"]
+    finally:
+        emu.configure(suspended_subaccount_reads="readable")
+    assert _status(emu, *emu.main_credentials, path)[0] == 200
+
+
+def test_truth_covers_what_each_host_lets_a_sync_read(emu):
+    """Truth: 2010 streams cover every account that is not closed; product streams only active accounts (a suspended account's own credentials fail and its parent's never reach product data)."""
+    w = emu.world
+    suspended = w["accounts"][2]["sid"]
+    assert suspended in w["readable_account_sids"] and suspended not in w["active_account_sids"]
+    assert emu.truth("messages", account=suspended, keys=False)["count"] > 0
+    assert emu.truth("alerts", account=suspended, keys=False)["count"] == 0
+    assert emu.truth("conversations", account=suspended, keys=False)["count"] == 0
+    assert emu.truth("accounts", keys=False)["count"] == len(w["accounts"])
 
 
 # ----------------------------------------------------------------------------- knobs
 
 
 def test_429_knob_and_stats(fresh):
+    """Knobs rate_429/retry_after/fault_streams/rate_5xx/drop_rate inject faults, and stats count them."""
     c = client(fresh)
     A = acc_path(fresh.main_credentials[0])
     fresh.configure(rate_429=1.0, retry_after=2, fault_streams=["messages"])
@@ -569,6 +995,7 @@ def test_429_knob_and_stats(fresh):
 
 
 def test_concurrency_limit(fresh):
+    """Knob max_concurrency: requests in flight per account above it get 429."""
     fresh.configure(latency_ms=300, max_concurrency=2)
     sid, tok = fresh.main_credentials
     A = acc_path(sid)
@@ -585,6 +1012,7 @@ def test_concurrency_limit(fresh):
 
 
 def test_forbidden_rule(fresh):
+    """Knob forbidden: a stream answers 403/404 for an account."""
     sid, tok = fresh.main_credentials
     sub = fresh.world["accounts"][1]["sid"]
     fresh.configure(forbidden=[{"stream": "recordings", "account": sub, "status": 403},
@@ -599,6 +1027,7 @@ def test_forbidden_rule(fresh):
 
 
 def test_no_auth_knob(fresh):
+    """Knob auth=false: requests need no credentials."""
     fresh.configure(auth=False)
     status, body = EmulatorClient(fresh.url).get(f"/api{acc_path(fresh.main_credentials[0])}/Queues.json")
     assert status == 200 and body["queues"]
@@ -608,6 +1037,7 @@ def test_no_auth_knob(fresh):
 
 
 def test_advance_completes_open_records_and_appends(fresh):
+    """advance completes open messages/calls after the old now, appends new ones, and keeps token walks stable."""
     c = client(fresh)
     sid = fresh.main_credentials[0]
     A = acc_path(sid)
@@ -667,6 +1097,7 @@ def _rss_mb(pid: int) -> float:
 
 
 def test_million_message_world_is_lazy_and_fast():
+    """Scale: a million-message world starts lazily and serves date-filtered deep slices fast."""
     with Emulator(seed=11, accounts=2, closed=0, suspended=0, messages_per_account=334_000, calls_per_account=10_000,
                   now=NOW, history_days=90, subprocess=True) as e:
         w = e.world
@@ -690,7 +1121,98 @@ def test_million_message_world_is_lazy_and_fast():
         assert t["count"] == 1_002_000
 
 
+def test_two_hundred_subaccounts():
+    """Scale: a world of 200 subaccounts is created and Accounts.json paged (main token and Main key) in well under a few seconds."""
+    t0 = time.perf_counter()
+    with Emulator(seed=8, accounts=200, closed=3, suspended=2, messages_per_account=20, calls_per_account=10,
+                  alerts_per_account=5, now=NOW) as e:
+        w = e.world
+        assert len(w["accounts"]) == 201 and len(w["api_keys"]) == 202
+        for creds in (e.main_credentials, e.api_key(type="main")):
+            accs = EmulatorClient(e.url, *creds).walk("api", "/2010-04-01/Accounts.json", "accounts", 50)
+            assert [a["sid"] for a in accs] == [a["sid"] for a in w["accounts"]]
+        created = [t2010(a["date_created"]) for a in accs]
+        assert created == sorted(created) and created[-1] < parse_when(w["history_start"])[0]
+        assert e.truth("messages", keys=False)["count"] == 20 * (201 - 3)
+        assert e.truth("alerts", keys=False)["count"] == 5 * (201 - 5)
+        last = w["accounts"][-6]  # an active subaccount late in the list
+        assert last["status"] == "active"
+        got = EmulatorClient(e.url, last["sid"], last["auth_token"]).walk("monitor", "/v1/Alerts", "alerts")
+        assert {a["account_sid"] for a in got} == {last["sid"]} and len(got) == 5
+    assert time.perf_counter() - t0 < 10
+
+
+def test_recent_subaccount_has_only_recent_records():
+    """World field recent_subaccounts={idx: days}: that subaccount was created days ago; every record and object of it is dated after its creation."""
+    with Emulator(seed=9, accounts=2, closed=0, suspended=0, messages_per_account=200, calls_per_account=100,
+                  recent_subaccounts={2: 3}, now=NOW) as e:
+        sub = e.world["accounts"][2]
+        created = parse_when(sub["date_created"])[0]
+        assert created == NOW_T - 3 * 86400
+        c = client(e)
+        A = acc_path(sub["sid"])
+        for path, key in (("Messages.json", "messages"), ("Calls.json", "calls"), ("Addresses.json", "addresses"),
+                          ("Recordings.json", "recordings"), ("Keys.json", "keys"), ("IncomingPhoneNumbers.json",
+                                                                                    "incoming_phone_numbers")):
+            items = c.walk("api", f"{A}/{path}", key)
+            assert items, path
+            assert all(created <= t2010(x["date_created"]) <= NOW_T for x in items), path
+        usage = c.walk("api", f"{A}/Usage/Records/Daily.json", "usage_records")
+        assert min(u["start_date"] for u in usage) == iso(parse_when(sub["history_start"])[0])[:10]
+        own = EmulatorClient(e.url, sub["sid"], sub["auth_token"])
+        for product, path, key in (("studio", "/v2/Flows", "flows"), ("conversations", "/v1/Users", "users"),
+                                   ("monitor", "/v1/Alerts", "alerts"), ("events", "/v1/Sinks", "sinks")):
+            items = own.walk(product, path, key)
+            assert items and all(created <= tiso(x.get("date_created") or x.get("date_generated")) <= NOW_T
+                                 for x in items), path
+        old = c.walk("api", f"{acc_path(e.main_credentials[0])}/Messages.json", "messages")
+        assert min(t2010(m["date_created"]) for m in old) < created
+
+
+def test_subaccount_joins_after_world_creation(fresh):
+    """Control call POST /__emulator/subaccounts: a subaccount joins between syncs, with its own token and key, listed by Accounts.json and truth, growing with advance."""
+    c = client(fresh)
+    before = c.walk("api", "/2010-04-01/Accounts.json", "accounts")
+    acc = fresh.add_subaccount(minutes_ago=600, messages=40, calls=20, alerts=6, small=2)
+    assert acc["status"] == "active" and acc["counts"]["messages"] == 40
+    after = c.walk("api", "/2010-04-01/Accounts.json", "accounts")
+    assert [a["sid"] for a in after] == [a["sid"] for a in before] + [acc["sid"]]
+    assert after[-1]["auth_token"] == acc["auth_token"] == fresh.credentials(acc["sid"])[1]
+    msgs = c.walk("api", f"{acc_path(acc['sid'])}/Messages.json", "messages")
+    assert len(msgs) == 40 and all(t2010(m["date_created"]) >= NOW_T - 600 * 60 for m in msgs)
+    assert fresh.truth("messages", account=acc["sid"], keys=False)["count"] == 40
+    own = EmulatorClient(fresh.url, acc["sid"], acc["auth_token"])
+    assert len(own.walk("monitor", "/v1/Alerts", "alerts")) == 6
+    assert len(EmulatorClient(fresh.url, *fresh.api_key(acc["sid"])).walk("verify", "/v2/Attempts", "attempts")) == 2
+    fresh.advance(minutes=30, new_per_account=10)
+    assert fresh.truth("messages", account=acc["sid"], keys=False)["count"] == 50
+    assert acc["sid"] in fresh.world["active_account_sids"]
+    empty = fresh.add_subaccount()  # created a day ago, no dated records yet
+    assert c.walk("api", f"{acc_path(empty['sid'])}/Messages.json", "messages") == []
+    assert fresh.truth("calls", account=empty["sid"], keys=False)["count"] == 0
+
+
+def test_years_of_sparse_history():
+    """Scale: six years of sparse history (1,000 messages, 500 calls per account) serve fast; Messages show only their 400 days, calls and usage records all six years."""
+    t0 = time.perf_counter()
+    with Emulator(seed=10, accounts=2, closed=0, suspended=0, messages_per_account=1000, calls_per_account=500,
+                  history_days=6 * 365, now=NOW) as e:
+        c = client(e)
+        msgs = sum(len(c.walk("api", f"{acc_path(a)}/Messages.json", "messages")) for a in readable_accounts(e))
+        assert msgs == e.truth("messages", keys=False)["count"]
+        assert 3 * 1000 * 400 / (6 * 365) * 0.9 < msgs < 3 * 1000 * 400 / (6 * 365) * 1.1  # the last 400 days only
+        calls = c.walk("api", f"{acc_path(e.main_credentials[0])}/Calls.json", "calls")
+        assert len(calls) == 500 and t2010(calls[-1]["date_created"]) < NOW_T - 5 * 365 * 86400
+        usage = c.walk("api", f"{acc_path(e.main_credentials[0])}/Usage/Records/Daily.json", "usage_records")
+        assert len(usage) == (6 * 365 + 1) * 8
+        assert e.truth("usage_records", keys=False)["count"] == 3 * len(usage)
+        status, body = c.get(f"/api{acc_path(e.main_credentials[0])}/Messages.json?DateSent%3E=2020-01-01")
+        assert status == 400 and body["code"] == 20004
+    assert time.perf_counter() - t0 < 15
+
+
 def test_cli_prints_url_and_serves(tmp_path):
+    """The command line prints EMULATOR_URL and serves."""
     root = Path(__file__).resolve().parents[1]
     env = dict(os.environ, PYTHONPATH=str(root))
     proc = subprocess.Popen([sys.executable, "-m", "integration_tests.emulator", "--port", "0", "--seed", "42",

@@ -6,10 +6,13 @@ Python API::
 
     with Emulator(seed=42, accounts=3, messages_per_account=2000) as emu:
         emu.url                      # "http://127.0.0.1:PORT" (set TWILIO_API_BASE_URL to it)
-        emu.world                    # accounts, sids, auth tokens, API key, now
+        emu.world                    # accounts, sids, auth tokens, API keys, now
         emu.main_credentials         # (main account sid, auth token)
+        emu.credentials(sub_sid)     # (subaccount sid, its own auth token): product hosts need these
+        emu.api_key(type="main")     # (SK..., secret); "standard" keys exist in every account
         emu.truth("messages")        # {"count": n, "keys": [{"sid": ...}, ...], ...}
         emu.advance(minutes=30, new_per_account=100)
+        emu.add_subaccount(minutes_ago=600, messages=50)   # a subaccount joins between syncs
         emu.configure(rate_429=0.1, latency_ms=20)
         emu.stats()
 
@@ -41,7 +44,8 @@ class Emulator:
                  calls_per_account: int = 1000, alerts_per_account: int = 200, history_days: int = 90,
                  now: int | str | None = None, closed: int = 1, suspended: int = 1, open_tail: int = 6,
                  counts: dict | None = None, host: str = "127.0.0.1", port: int = 0, subprocess: bool = False,
-                 **knobs):
+                 alerts_by_account: dict | None = None, alert_bursts: list | None = None,
+                 recent_subaccounts: dict | None = None, **knobs):
         from .timefmt import to_epoch
 
         self.config = WorldConfig(
@@ -49,6 +53,9 @@ class Emulator:
             history_days=history_days, messages_per_account=messages_per_account,
             calls_per_account=calls_per_account, alerts_per_account=alerts_per_account,
             open_tail=open_tail, counts=dict(counts or {}),
+            alerts_by_account={int(k): int(v) for k, v in (alerts_by_account or {}).items()},
+            alert_bursts=[dict(b) for b in (alert_bursts or [])],
+            recent_subaccounts={int(k): float(v) for k, v in (recent_subaccounts or {}).items()},
         )
         self.knobs = Knobs()
         self.knobs.update(knobs)
@@ -68,7 +75,8 @@ class Emulator:
                    "--calls-per-account", str(self.config.calls_per_account),
                    "--alerts-per-account", str(self.config.alerts_per_account),
                    "--history-days", str(self.config.history_days), "--open-tail", str(self.config.open_tail),
-                   "--counts", json.dumps(self.config.counts), "--config", json.dumps(self.knobs.as_dict())]
+                   "--counts", json.dumps(self.config.counts), "--config", json.dumps(self.knobs.as_dict()),
+                   "--world", json.dumps(self.config.extras())]
             if self.config.now is not None:
                 cmd += ["--now", str(self.config.now)]
             env = dict(os.environ)
@@ -131,6 +139,14 @@ class Emulator:
                 return a["sid"], a["auth_token"]
         raise KeyError(account_sid)
 
+    def api_key(self, account_sid: str | None = None, type: str = "standard") -> tuple[str, str]:  # noqa: A002
+        """(key SID, secret) of an account's API key ("standard", or "main" for the main account)."""
+        account_sid = account_sid or self.world["main_account_sid"]
+        for k in self.world["api_keys"]:
+            if k["account_sid"] == account_sid and k["type"] == type:
+                return k["sid"], k["secret"]
+        raise KeyError((account_sid, type))
+
     def truth(self, stream: str, since: str | None = None, keys: bool = True, cursor: str | None = None,
               account: str | None = None) -> dict:
         params = {"stream": stream}
@@ -151,6 +167,16 @@ class Emulator:
         res = self.control("POST", "advance", body)
         self._world = res["world"]
         return res
+
+    def add_subaccount(self, minutes_ago: float = 24 * 60, **fields) -> dict:
+        """A subaccount joins the world now (POST /__emulator/subaccounts); returns its description.
+
+        Fields: ``minutes_ago`` (creation, at least 120), ``friendly_name``, ``status``,
+        ``messages``, ``calls``, ``alerts``, ``small`` (records of every other dated stream).
+        """
+        res = self.control("POST", "subaccounts", {"minutes_ago": minutes_ago, **fields})
+        self._world = res["world"]
+        return res["account"]
 
     def configure(self, **knobs) -> dict:
         return self.control("POST", "config", knobs)

@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--now", default=None, help="ISO date-time or epoch; default: current time")
     w.add_argument("--open-tail", type=int, default=6, help="newest messages/calls that are still open")
     w.add_argument("--counts", default=None, help='JSON overrides of small counts, e.g. \'{"recordings": 100}\'')
+    w.add_argument("--world", default=None, help='JSON of further world fields, e.g. \'{"alerts_by_account": {"0": 60000}, '
+                   '"alert_bursts": [{"account": 0, "count": 12000, "days_ago": 3}]}\'')
     s = p.add_argument_group("server")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=0)
@@ -56,6 +58,8 @@ def config_from_args(a: argparse.Namespace) -> tuple[WorldConfig, Knobs]:
         calls_per_account=a.calls_per_account, alerts_per_account=a.alerts_per_account,
         open_tail=a.open_tail, counts=json.loads(a.counts) if a.counts else {},
     )
+    if a.world:
+        cfg.set_extras(json.loads(a.world))
     knobs = Knobs()
     values = {
         "latency_ms": a.latency_ms, "rate_429": a.rate_429, "retry_after": a.retry_after, "rate_5xx": a.rate_5xx,

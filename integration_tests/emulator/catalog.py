@@ -5,7 +5,7 @@ serves (or None: unknown parent -> 404); ``Catalog.walk(stream, ctx)`` yields ev
 collection of a stream for an account -- one for top-level streams, one per parent
 for sub-resources -- and is what the truth endpoint enumerates.
 
-Stream names are the ones of /work/scratch/STREAMS.md.
+Stream names are the connector's stream names.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class Ctx:
         return self.state.accounts[self.acc.sid]
 
 
-# primary key fields (as in STREAMS.md), the attr holding each, and the cursor attr
+# primary key fields (as the connector declares them), the attr holding each, and the cursor attr
 STREAM_KEYS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "accounts": (("sid",), None),
     "account_balance": (("account_sid",), None),
@@ -172,7 +172,7 @@ class Catalog:
         if stream == "notifications":
             return A.notifications_collection(self.cc(acc), ctx.ast.timelines["notifications"], self.calls(ctx))
         if stream == "usage_records":
-            return A.UsageCollection(self.cc(acc), w.history_start - w.history_start % DAY, ctx.now)
+            return A.UsageCollection(self.cc(acc), acc.history_start - acc.history_start % DAY, ctx.now)
         if stream == "accounts":
             return A.accounts_list(w, extra.get("accounts", w.accounts))
         if stream == "addresses":
@@ -264,7 +264,7 @@ class Catalog:
         if stream == "subscriptions":
             return ListCollection("subscriptions", self._cached(stream, acc, lambda: P.subscriptions(w, pc)))
         if stream == "call_summaries":
-            return P.SummariesCollection(pc, self.calls(ctx), self._count("call_summary_stride"))
+            return P.SummariesCollection(pc, self.calls(ctx), self._count("call_summary_stride"), ctx.now)
         if stream == "event_types":
             return ListCollection("types", self._cached(stream, None, P.event_types))
         if stream == "pricing_messaging_countries":

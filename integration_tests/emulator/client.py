@@ -61,8 +61,17 @@ class EmulatorClient:
         status, _, body = self.request(url)
         return status, (orjson.loads(body) if body else None)
 
-    def pages(self, product: str, path: str, page_size: int | None = 1000):
-        """Yield every page body of a list endpoint, following next links."""
+    def pages(self, product: str, path: str, page_size: int | str | None = "max"):
+        """Yield every page body of a list endpoint, following next links.
+
+        ``page_size="max"`` asks for the path's PageSize maximum from Twilio's spec (1000 on
+        most lists, 100 or 50 on Conversations and Chat); None sends no PageSize.
+        """
+        if page_size == "max":
+            from .routes import match
+
+            found = match(product, path.partition("?")[0])
+            page_size = found[0].max_page_size if found else 1000
         sep = "&" if "?" in path else "?"
         url = f"/{product}{path}" + (f"{sep}PageSize={page_size}" if page_size else "")
         while url:
@@ -76,7 +85,7 @@ class EmulatorClient:
                 nxt = body.get("next_page_uri")
                 url = f"/{product}{nxt}" if nxt else None
 
-    def walk(self, product: str, path: str, key: str, page_size: int | None = 1000) -> list[dict]:
+    def walk(self, product: str, path: str, key: str, page_size: int | str | None = "max") -> list[dict]:
         out: list[dict] = []
         for body in self.pages(product, path, page_size):
             out.extend(body[key])

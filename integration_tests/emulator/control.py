@@ -2,9 +2,10 @@
 
 Control endpoints (no auth, never subject to injected faults):
 
-  GET  /__emulator/world                 accounts, SIDs, auth tokens, API key, now, counts
+  GET  /__emulator/world                 accounts, SIDs, auth tokens, API keys, now, counts
   GET  /__emulator/truth?stream=NAME[&since=ISO][&cursor=FIELD][&account=AC...][&keys=0]
   POST /__emulator/advance  {"minutes": M, "new_per_account": K[, "new_small": S]}
+  POST /__emulator/subaccounts {"minutes_ago": M, "messages": n, "calls": n, "alerts": n, "small": n, ...}
   GET  /__emulator/config   current knobs
   POST /__emulator/config   {knob: value, ...}   (partial update; returns all knobs)
   GET  /__emulator/stats    requests per stream / status, 429s, max in-flight, ...
@@ -32,10 +33,38 @@ class Knobs:
     fault_streams: list | None = None  # limit 429/5xx/drop injection to these streams
     forbidden: list = field(default_factory=list)  # [{"stream": s|"*", "account": sid|"*", "status": 403|404}]
     require_page_token: bool = True  # Page > 0 without PageToken -> 400
-    messages_retention_days: int = 400  # DateSent>= older than this -> 400 code 20004
-    monitor_retention_days: int = 30  # Alerts / Events StartDate older than this -> 400
-    alerts_max_results: int = 10000  # an Alerts query window matching more -> 400
-    insights_default_hours: float = 4.0  # Voice Summaries without StartTime cover this many hours
+    # PageSize above the spec's maximum for the path (undocumented): "400" -> 400 code 20001; "clamp" -> serve the max
+    page_size_over_max: str = "400"
+    # a main-account Standard API key asking for a subaccount's 2010 resources is denied ("Main account API Keys are
+    # only available to access main account resources. Access to subaccount resources will be denied."); the status
+    # is not documented: 401 (code 20003, the 20003 page lists this cause), 403 (20403) or 404 (20404)
+    key_subaccount_denial_status: int = 401
+    # a suspended subaccount's 2010 resources read through the parent (undocumented): "readable" or "401" (20003)
+    suspended_subaccount_reads: str = "readable"
+    # Messages (and their media) are listed for this many days; a DateSent range reaching further -> 400 code 20004
+    messages_retention_days: int = 400
+    monitor_retention_days: int = 30  # Alerts / Events StartDate older than this -> 400; lists cover this window
+    # "The maximum number of Alert resources you can fetch per request to this API is 10,000": the Alerts page that
+    # would go beyond this many results -> 400 "Invalid page and pageSize combination..." (0 = no limit)
+    alerts_max_results: int = 10000
+    # order of Monitor Alerts, which Twilio does not document: "desc" (newest first) or "asc"
+    alerts_order: str = "desc"
+    # whether a 2010 upper bound (DateSent<, StartTime<, EndTime<, DateCreated<, DateUpdated<, MessageDate<, Usage
+    # EndDate) includes records exactly at it: "spec" reads each parameter's own description (DateSent and EndDate
+    # "on (and) before", Calls "before", the others "on or before midnight of this date"); "inclusive" (a date covers
+    # its whole day) or "exclusive" (before midnight at the start of the date / strictly before the instant) for all
+    le_bound: str = "spec"
+    # Studio Executions DateCreatedTo ("starting before this date-time"): "exclusive" or "inclusive"
+    studio_date_created_to: str = "exclusive"
+    # Verify Attempts DateCreatedBefore / DateCreatedAfter ("created before / after this datetime")
+    verify_date_created_before: str = "exclusive"
+    verify_date_created_after: str = "exclusive"
+    insights_default_hours: float = 4.0  # Voice Summaries without StartTime cover this many hours ("Defaults to 4h")
+    # Voice Insights StartTime older than its 30 days (undocumented whether refused): "400" -> 400 code 17002;
+    # "empty" -> accepted, and summaries older than 30 days simply do not exist
+    insights_old_start: str = "400"
+    # Voice Summaries without ProcessingState (default undocumented): "all" (partial and complete) or "completed"
+    insights_processing_state: str = "all"
     cache_mb: float = 64.0  # rendered-page LRU budget
     fault_seed: int = 1234  # seed of the fault-injection RNG
 
@@ -44,6 +73,8 @@ class Knobs:
         for k, v in values.items():
             if k not in names:
                 raise ValueError(f"unknown knob {k!r}; known: {sorted(names)}")
+            if k in CHOICES and str(v) not in [str(c) for c in CHOICES[k]]:
+                raise ValueError(f"knob {k!r} must be one of {CHOICES[k]}, not {v!r}")
         for k, v in values.items():
             current = getattr(self, k)
             if isinstance(current, bool):
@@ -52,6 +83,8 @@ class Knobs:
                 v = int(v)
             elif isinstance(current, float) and v is not None:
                 v = float(v)
+            if k in CHOICES:
+                v = type(CHOICES[k][0])(v)
             if k == "forbidden":
                 v = [dict(rule) for rule in (v or [])]
                 for rule in v:
@@ -62,6 +95,21 @@ class Knobs:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+# knobs that choose between readings of Twilio's documentation: the allowed values, the default first
+CHOICES = {
+    "page_size_over_max": ("400", "clamp"),
+    "key_subaccount_denial_status": (401, 403, 404),
+    "suspended_subaccount_reads": ("readable", "401"),
+    "alerts_order": ("desc", "asc"),
+    "le_bound": ("spec", "inclusive", "exclusive"),
+    "studio_date_created_to": ("exclusive", "inclusive"),
+    "verify_date_created_before": ("exclusive", "inclusive"),
+    "verify_date_created_after": ("exclusive", "inclusive"),
+    "insights_old_start": ("400", "empty"),
+    "insights_processing_state": ("all", "completed"),
+}
 
 
 class Stats:

@@ -11,9 +11,21 @@ then applied record by record.
 
 Filters imitate Twilio's query syntax: range parameters are the field name followed by
 ``>`` or ``<`` and are sent as ``DateSent>=2024-01-01`` (on or after) or
-``DateSent<=...`` (on or before); the bare name (``DateSent=2024-01-01``) matches a
-day or an exact instant.  A 2010 date-only value compares on the date part.  A record
-whose filtered field is null never matches a range.
+``DateSent<=...``; the bare name (``DateSent=2024-01-01``) matches a day or an exact
+instant.  A record whose filtered field is null never matches a range.
+
+Whether an upper bound includes records exactly at it is read from each parameter's
+description in Twilio's spec (``FilterSpec.reading``), and a knob can override it:
+* "inclusive": a date covers its whole day, an instant is included
+  (Messages ``DateSent<``: "on and before a specific date"; Usage ``EndDate``);
+* "exclusive": before the start of the date, or strictly before the instant
+  (Calls ``StartTime<``/``EndTime<``: "started before this date"; Studio
+  ``DateCreatedTo``: "starting before"; Verify ``DateCreatedBefore``: "created before");
+* "midnight": at or before 00:00:00 of the date, an instant included (Conferences,
+  Recordings, Media ``DateCreated<``, Conferences ``DateUpdated<``: "on or before
+  midnight of this date"; Notifications ``MessageDate<``: "at or before midnight").
+Lower bounds are "on or after", except Verify ``DateCreatedAfter`` ("created after this
+datetime": exclusive unless the knob says otherwise).
 """
 from __future__ import annotations
 
@@ -144,17 +156,23 @@ class FilterSpec:
           "span"  Voice Insights: "4h", "7d" ... before now, or ISO
           "str"   exact string match
     op:   "ge", "le" or "eq"
+    reading: how the spec's text reads the bound: "inclusive", "exclusive" or "midnight"
+    knob: the knob that may override the reading ("spec" in the knob keeps it)
     """
 
     param: str
     attr: str
     op: str = "eq"
     kind: str = "str"
+    reading: str = "inclusive"
+    knob: str | None = None
 
 
-def time_filters(name: str, attr: str, kind: str = "time", bare: bool = True) -> list[FilterSpec]:
-    """The 2010 triple ``Name``, ``Name>`` (sent as ``Name>=``) and ``Name<``."""
-    specs = [FilterSpec(name + ">", attr, "ge", kind), FilterSpec(name + "<", attr, "le", kind)]
+def time_filters(name: str, attr: str, kind: str = "time", le_reading: str = "inclusive",
+                 bare: bool = True) -> list[FilterSpec]:
+    """The 2010 triple ``Name``, ``Name>`` (sent as ``Name>=``) and ``Name<`` (reading: knob le_bound)."""
+    specs = [FilterSpec(name + ">", attr, "ge", kind),
+             FilterSpec(name + "<", attr, "le", kind, le_reading, "le_bound")]
     if bare:
         specs.append(FilterSpec(name, attr, "eq", kind))
     return specs
@@ -192,7 +210,21 @@ class Query:
         return True
 
 
-def parse_filters(params: Iterable[tuple[str, str]], specs: list[FilterSpec], now: int) -> Query:
+def _bound(spec: FilterSpec, t: int, date_only: bool, knobs) -> tuple[int | None, int | None]:
+    """The (lo, hi) range of epoch seconds one range parameter admits."""
+    reading = spec.reading
+    if spec.knob and knobs is not None and getattr(knobs, spec.knob) != "spec":
+        reading = getattr(knobs, spec.knob)
+    if spec.op == "ge":
+        return (t + 1 if reading == "exclusive" else t), None
+    if reading == "exclusive":
+        return None, t - 1
+    if reading == "midnight":
+        return None, t
+    return None, (t + DAY - 1 if date_only else t)
+
+
+def parse_filters(params: Iterable[tuple[str, str]], specs: list[FilterSpec], now: int, knobs=None) -> Query:
     by_param = {s.param: s for s in specs}
     q = Query()
     for name, value in params:
@@ -214,11 +246,8 @@ def parse_filters(params: Iterable[tuple[str, str]], specs: list[FilterSpec], no
                     t, date_only = t - t % DAY, True
         except BadDate:
             raise FilterError(f"Invalid value for {name}: '{value}' is not a valid date") from None
-        end = t + DAY - 1 if date_only else t
-        if spec.op == "ge":
-            q.add_range(spec.attr, t, None)
-        elif spec.op == "le":
-            q.add_range(spec.attr, None, end)
+        if spec.op == "eq":
+            q.add_range(spec.attr, t, t + DAY - 1 if date_only else t)
         else:
-            q.add_range(spec.attr, t, end)
+            q.add_range(spec.attr, *_bound(spec, t, date_only, knobs))
     return q

@@ -26,8 +26,7 @@ from urllib.parse import quote
 from .ids import mix64, unmix64
 from .listing import Collection, FilterError, Query
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 50  # every spec's PageSize description: "The default is 50"
 _TOKEN_SALT = 0x5DEECE66DA3B9F21
 PAGING_PARAMS = ("PageSize", "Page", "PageToken")
 
@@ -57,7 +56,13 @@ class PageParams:
     token: str | None
 
 
-def parse_paging(params: dict[str, str], max_size: int, require_token: bool) -> PageParams:
+def parse_paging(params: dict[str, str], max_size: int, require_token: bool, over_max: str = "400") -> PageParams:
+    """PageSize, Page and PageToken of a request.
+
+    ``max_size`` is the spec's ``PageSize`` maximum for the path.  Below 1 is a 400 (the
+    spec's ``minimum: 1``); above the maximum is undocumented: ``over_max="400"`` answers
+    400 code 20001, ``"clamp"`` serves the maximum (and the envelope shows it).
+    """
     raw = params.get("PageSize")
     if raw is None or raw == "":
         size = DEFAULT_PAGE_SIZE
@@ -68,9 +73,10 @@ def parse_paging(params: dict[str, str], max_size: int, require_token: bool) -> 
             raise PagingError(f"Invalid PageSize: '{raw}' is not an integer") from None
         if size < 1:
             raise PagingError("PageSize must be at least 1")
-        if size > MAX_PAGE_SIZE:
-            raise PagingError(f"PageSize {size} exceeds the maximum of {MAX_PAGE_SIZE}")
-    size = min(size, max_size)
+        if size > max_size:
+            if over_max != "clamp":
+                raise PagingError(f"PageSize must be less than or equal to {max_size}")
+            size = max_size
     raw_page = params.get("Page") or "0"
     try:
         page = int(raw_page)

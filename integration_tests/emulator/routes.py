@@ -1,16 +1,19 @@
 """URL routing: which stream answers ``/{product}/{path}``, with which filters and rules.
 
-Paths are the real Twilio paths under the product host (STREAMS.md "EMULATOR URL
-CONTRACT"): ``/api/2010-04-01/Accounts/AC.../Messages.json`` is what the real API
-serves at ``https://api.twilio.com/2010-04-01/Accounts/AC.../Messages.json``.
+``/api/2010-04-01/Accounts/AC.../Messages.json`` is what the real API serves at
+``https://api.twilio.com/2010-04-01/Accounts/AC.../Messages.json``.  Every route is
+written as the path of Twilio's OpenAPI spec (``reference/twilio-api/specs/``, see
+spec.py); its URL pattern is derived from that path, and its ``PageSize`` maximum is
+the spec's.  ``test_emulator.py::test_routes_follow_the_openapi_contract`` checks that
+every route and every parameter it accepts exist in the spec.
 
 Besides the filters each route can carry:
 * ``prepare`` -- server-side defaults Twilio applies (Voice Insights summaries cover
   the last 4 hours unless StartTime is given; Monitor Alerts/Events cover the 30-day
   retention window; Conversations filtered by date come newest first);
 * ``validate`` -- Twilio's refusals (Messages older than 400 days -> 400 code 20004;
-  Monitor StartDate older than 30 days -> 400; an Alerts window with more than 10,000
-  results -> 400).
+  Monitor StartDate older than 30 days -> 400); ``alerts_page_limit`` refuses an Alerts
+  page beyond the 10,000th result.
 """
 from __future__ import annotations
 
@@ -18,44 +21,98 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from . import spec
 from .listing import FilterError, FilterSpec, Query, time_filters
 from .timefmt import DAY
 
 SID = "[0-9a-f]{32}"
-ACC = rf"/2010-04-01/Accounts/(?P<ac>AC{SID})"
+# spec path placeholder -> (regex group, pattern)
+PLACEHOLDERS = {
+    "AccountSid": ("ac", f"AC{SID}"),
+    "AddressSid": ("parent", f"AD{SID}"),
+    "CountryCode": ("parent", "[A-Z]{2}"),
+    "ConferenceSid": ("parent", f"CF{SID}"),
+    "MessageSid": ("parent", f"(?:SM|MM){SID}"),
+    "ConversationSid": ("parent", f"CH{SID}"),
+    "UserSid": ("parent", f"US{SID}"),
+    "ServiceSid": ("parent", f"IS{SID}"),
+    "FlowSid": ("parent", f"FW{SID}"),
+    "ExecutionSid": ("execution", f"FN{SID}"),
+    "IsoCountry": ("parent", "[A-Z]{2}"),
+}
+ACCOUNT = "/2010-04-01/Accounts/{AccountSid}"
+
+
+def path_regex(path: str) -> str:
+    """The URL pattern of a spec path ("/v1/Users/{UserSid}/Conversations" -> named groups)."""
+    out, pos = [], 0
+    for m in re.finditer(r"\{(\w+)\}", path):
+        out.append(re.escape(path[pos:m.start()]))
+        name = m.group(1)
+        if path == "/2010-04-01/Accounts/{Sid}.json" and name == "Sid":
+            name = "AccountSid"
+        group, pattern = PLACEHOLDERS[name]
+        out.append(f"(?P<{group}>{pattern})")
+        pos = m.end()
+    out.append(re.escape(path[pos:]))
+    return "".join(out)
 
 
 @dataclass
 class Route:
     product: str
-    pattern: str
+    path: str  # the path as written in Twilio's OpenAPI spec
     stream: str
     style: str = "v1"  # "2010" or "v1" (v1/v2 envelope)
     kind: str = "list"  # list | object | countries | numbers | accounts
     filters: list[FilterSpec] = field(default_factory=list)
-    max_page_size: int = 1000
     prepare: Callable | None = None
     validate: Callable | None = None
     global_: bool = False  # not per account (event types, pricing)
+    max_page_size: int | None = None  # from the spec (None: the path does not page)
     regex: re.Pattern = None
 
     def __post_init__(self):
-        self.regex = re.compile(self.pattern + r"/?")
+        self.regex = re.compile(path_regex(self.path) + r"/?")
+        self.max_page_size = spec.page_size_max(self.product, self.path)
+
+    @property
+    def params(self) -> list[str]:
+        """Every query parameter the route reads (filters and, for lists, paging)."""
+        names = [f.param for f in self.filters]
+        if self.max_page_size is not None:
+            names += ["PageSize", "Page", "PageToken"]
+        return names
 
 
 # ----------------------------------------------------------------------------- hooks
 
 
 def _messages_retention(ctx, q: Query, knobs) -> None:
-    a, _ = q.ranges.get("date_sent", (None, None))
+    """Messages are listed for 400 days ("The Message Logs in the Twilio Console and the Messages API
+    Resource display message records for up to 13 months (400 days) after the message is created",
+    https://support.twilio.com/hc/en-us/articles/223181008-Twilio-SMS-message-and-traffic-storage).
+    A DateSent range reaching further back is a 400 with code 20004 and this message, as recorded in
+    https://github.com/airbytehq/airbyte/issues/10418."""
+    a, b = q.ranges.get("date_sent", (None, None))
     limit = ctx.now - knobs.messages_retention_days * DAY
-    if a is not None and a < limit:
+    if (a is not None and a < limit) or (b is not None and b < limit):
         raise FilterError(
-            f"Unable to retrieve messages sent before {knobs.messages_retention_days} days ago: "
-            f"DateSent must be on or after the message log retention window", code=20004)
+            f"Date range specified in query is partially or entirely outside of retention window of "
+            f"{knobs.messages_retention_days} days", code=20004)
 
 
-def _monitor_window(attr: str):
+def _messages_window(ctx, q: Query, knobs) -> None:
+    """The Messages resource displays records "for up to 13 months (400 days) after the message is created",
+    and media older than that is deleted (same support article): older ones are not listed."""
+    q.add_range("date_created", ctx.now - knobs.messages_retention_days * DAY, None)
+
+
+def _monitor_window(attr: str, order_knob: str | None = None):
+    """Monitor Alerts/Events keep 30 days: "Queries for alerts older than 30 days are not supported" (spec,
+    monitor v1 /v1/Alerts StartDate); Events: "customers using free version can access 30 days of data"
+    (https://www.twilio.com/docs/usage/monitor-events).  An older StartDate is a 400 (code 20001: this
+    project's choice); without one the list covers the retention window."""
     def prepare(ctx, q: Query, knobs) -> None:
         a, b = q.ranges.get(attr, (None, None))
         floor = ctx.now - knobs.monitor_retention_days * DAY
@@ -63,13 +120,48 @@ def _monitor_window(attr: str):
             raise FilterError(f"StartDate cannot be more than {knobs.monitor_retention_days} days in the past", code=20001)
         if a is None:
             q.ranges[attr] = (floor, b)
+        if order_knob:
+            q.order = getattr(knobs, order_knob)
     return prepare
 
 
+def alerts_page_limit(page: int, size: int, knobs) -> None:
+    """"The maximum number of Alert resources you can fetch per request to this API is 10,000"
+    (https://www.twilio.com/docs/usage/monitor-alert).  Pages up to the 10,000th result succeed;
+    the page that would go beyond it is refused with Twilio's message (reference/twilio-api/README.md).
+    Code 20001: not documented, this project's choice."""
+    limit = knobs.alerts_max_results
+    if limit and (page + 1) * size > limit:
+        raise FilterError(f"Invalid page and pageSize combination, data is limited to {limit:,} results", code=20001)
+
+
+PROCESSING_STATES = {"completed": "complete", "partial": "partial", "started": "started", "all": None}
+
+
 def _insights_default(ctx, q: Query, knobs) -> None:
+    """Voice Insights Call Summaries (spec insights v1 /v1/Voice/Summaries):
+    * StartTime "Defaults to 4h": without it the list covers the last 4 hours;
+    * 30 days of data ("Voice Insights only stores 30 days worth of call data",
+      https://www.twilio.com/docs/api/errors/17002): a StartTime further back is refused
+      (knob insights_old_start="400", code 17002) or just finds nothing older ("empty");
+    * ProcessingState "completed", "partial" or "all" (the enum also has "started", which no
+      summary here is in); without it: knob insights_processing_state (undocumented).
+    """
+    from .products import RETENTION_DAYS
+
+    a, b = q.ranges.get("start_time", (None, None))
     if knobs.insights_default_hours and "StartTime" not in q.raw:
-        a, b = q.ranges.get("start_time", (None, None))
         q.ranges["start_time"] = (ctx.now - int(knobs.insights_default_hours * 3600), b)
+    elif a is not None and a < ctx.now - RETENTION_DAYS * DAY and knobs.insights_old_start == "400":
+        raise FilterError("Voice Insights only stores 30 days worth of call data: StartTime must be within "
+                          "the last 30 days", code=17002)
+    raw = q.equals.pop("processing_state", None)
+    if raw is None:
+        raw = knobs.insights_processing_state
+    if raw not in PROCESSING_STATES:
+        raise FilterError(f"Invalid value for ProcessingState: '{raw}'. One of completed, partial, started or all")
+    if PROCESSING_STATES[raw]:
+        q.equals["processing_state"] = PROCESSING_STATES[raw]
 
 
 def _conversations_order(ctx, q: Query, knobs) -> None:
@@ -77,7 +169,7 @@ def _conversations_order(ctx, q: Query, knobs) -> None:
         q.order = "desc"  # "If this filter is used, the returned list is sorted ... descending"
 
 
-ALERTS_PREPARE = _monitor_window("date_generated")
+ALERTS_PREPARE = _monitor_window("date_generated", "alerts_order")
 EVENTS_PREPARE = _monitor_window("event_date")
 
 
@@ -85,88 +177,99 @@ EVENTS_PREPARE = _monitor_window("event_date")
 
 ROUTES: list[Route] = [
     # ---- 2010-04-01 (api.twilio.com)
-    Route("api", r"/2010-04-01/Accounts\.json", "accounts", "2010", "accounts",
+    Route("api", "/2010-04-01/Accounts.json", "accounts", "2010", "accounts",
           [FilterSpec("Status", "status"), FilterSpec("FriendlyName", "friendly_name")]),
-    Route("api", ACC + r"\.json", "accounts", "2010", "object"),
-    Route("api", ACC + r"/Balance\.json", "account_balance", "2010", "object"),
-    Route("api", ACC + r"/Addresses\.json", "addresses", "2010"),
-    Route("api", ACC + rf"/Addresses/(?P<parent>AD{SID})/DependentPhoneNumbers\.json", "dependent_phone_numbers", "2010"),
-    Route("api", ACC + r"/Applications\.json", "applications", "2010"),
-    Route("api", ACC + r"/AvailablePhoneNumbers\.json", "available_phone_number_countries", "2010", "countries"),
-    Route("api", ACC + r"/AvailablePhoneNumbers/(?P<parent>[A-Z]{2})/Local\.json", "available_phone_numbers_local", "2010", "numbers"),
-    Route("api", ACC + r"/AvailablePhoneNumbers/(?P<parent>[A-Z]{2})/Mobile\.json", "available_phone_numbers_mobile", "2010", "numbers"),
-    Route("api", ACC + r"/AvailablePhoneNumbers/(?P<parent>[A-Z]{2})/TollFree\.json", "available_phone_numbers_toll_free", "2010", "numbers"),
-    Route("api", ACC + r"/Calls\.json", "calls", "2010", filters=[
+    Route("api", "/2010-04-01/Accounts/{Sid}.json", "accounts", "2010", "object"),
+    Route("api", ACCOUNT + "/Balance.json", "account_balance", "2010", "object"),
+    Route("api", ACCOUNT + "/Addresses.json", "addresses", "2010"),
+    Route("api", ACCOUNT + "/Addresses/{AddressSid}/DependentPhoneNumbers.json", "dependent_phone_numbers", "2010"),
+    Route("api", ACCOUNT + "/Applications.json", "applications", "2010"),
+    Route("api", ACCOUNT + "/AvailablePhoneNumbers.json", "available_phone_number_countries", "2010", "countries"),
+    Route("api", ACCOUNT + "/AvailablePhoneNumbers/{CountryCode}/Local.json", "available_phone_numbers_local", "2010", "numbers"),
+    Route("api", ACCOUNT + "/AvailablePhoneNumbers/{CountryCode}/Mobile.json", "available_phone_numbers_mobile", "2010", "numbers"),
+    Route("api", ACCOUNT + "/AvailablePhoneNumbers/{CountryCode}/TollFree.json", "available_phone_numbers_toll_free", "2010", "numbers"),
+    Route("api", ACCOUNT + "/Calls.json", "calls", "2010", filters=[
         FilterSpec("To", "to"), FilterSpec("From", "from"), FilterSpec("Status", "status"),
-        *time_filters("StartTime", "start_time"), *time_filters("EndTime", "end_time")]),
-    Route("api", ACC + r"/Conferences\.json", "conferences", "2010", filters=[
-        *time_filters("DateCreated", "date_created", "date"), *time_filters("DateUpdated", "date_updated", "date"),
+        # "Only include calls that started before this date" / "that ended before this date"
+        *time_filters("StartTime", "start_time", le_reading="exclusive"),
+        *time_filters("EndTime", "end_time", le_reading="exclusive")]),
+    Route("api", ACCOUNT + "/Conferences.json", "conferences", "2010", filters=[
+        # "created on or before midnight of this date", "last updated on or before midnight of this date"
+        *time_filters("DateCreated", "date_created", "date", "midnight"),
+        *time_filters("DateUpdated", "date_updated", "date", "midnight"),
         FilterSpec("Status", "status"), FilterSpec("FriendlyName", "friendly_name")]),
-    Route("api", ACC + rf"/Conferences/(?P<parent>CF{SID})/Participants\.json", "conference_participants", "2010"),
-    Route("api", ACC + r"/IncomingPhoneNumbers\.json", "incoming_phone_numbers", "2010"),
-    Route("api", ACC + r"/Keys\.json", "keys", "2010"),
-    Route("api", ACC + r"/Messages\.json", "messages", "2010", filters=[
-        FilterSpec("To", "to"), FilterSpec("From", "from"), *time_filters("DateSent", "date_sent")],
-        validate=_messages_retention),
-    Route("api", ACC + rf"/Messages/(?P<parent>(?:SM|MM){SID})/Media\.json", "message_media", "2010",
-          filters=time_filters("DateCreated", "date_created")),
-    Route("api", ACC + r"/Notifications\.json", "notifications", "2010", filters=[
-        FilterSpec("Log", "log"), *time_filters("MessageDate", "message_date", "date")]),
-    Route("api", ACC + r"/OutgoingCallerIds\.json", "outgoing_caller_ids", "2010"),
-    Route("api", ACC + r"/Queues\.json", "queues", "2010"),
-    Route("api", ACC + r"/Recordings\.json", "recordings", "2010", filters=[
-        *time_filters("DateCreated", "date_created"), FilterSpec("CallSid", "call_sid")]),
-    Route("api", ACC + r"/Transcriptions\.json", "transcriptions", "2010"),
-    Route("api", ACC + r"/Usage/Records/Daily\.json", "usage_records", "2010", filters=[
+    Route("api", ACCOUNT + "/Conferences/{ConferenceSid}/Participants.json", "conference_participants", "2010"),
+    Route("api", ACCOUNT + "/IncomingPhoneNumbers.json", "incoming_phone_numbers", "2010"),
+    Route("api", ACCOUNT + "/Keys.json", "keys", "2010"),
+    Route("api", ACCOUNT + "/Messages.json", "messages", "2010", filters=[
+        # "<=YYYY-MM-DD (to find Messages with sent_dates on and before a specific date)"
+        FilterSpec("To", "to"), FilterSpec("From", "from"), *time_filters("DateSent", "date_sent", le_reading="inclusive")],
+        prepare=_messages_window, validate=_messages_retention),
+    Route("api", ACCOUNT + "/Messages/{MessageSid}/Media.json", "message_media", "2010",
+          filters=time_filters("DateCreated", "date_created", le_reading="midnight"),  # "on or before midnight"
+          prepare=_messages_window),
+    Route("api", ACCOUNT + "/Notifications.json", "notifications", "2010", filters=[
+        # "<=YYYY-MM-DD for messages logged at or before midnight on a date"
+        FilterSpec("Log", "log"), *time_filters("MessageDate", "message_date", "date", "midnight")]),
+    Route("api", ACCOUNT + "/OutgoingCallerIds.json", "outgoing_caller_ids", "2010"),
+    Route("api", ACCOUNT + "/Queues.json", "queues", "2010"),
+    Route("api", ACCOUNT + "/Recordings.json", "recordings", "2010", filters=[
+        *time_filters("DateCreated", "date_created", le_reading="midnight"),  # "on or before midnight of this date"
+        FilterSpec("CallSid", "call_sid")]),
+    Route("api", ACCOUNT + "/Transcriptions.json", "transcriptions", "2010"),
+    Route("api", ACCOUNT + "/Usage/Records/Daily.json", "usage_records", "2010", filters=[
         FilterSpec("Category", "category"), FilterSpec("StartDate", "start_date", "ge", "usage"),
-        FilterSpec("EndDate", "start_date", "le", "usage")]),
-    Route("api", ACC + r"/Usage/Triggers\.json", "usage_triggers", "2010"),
+        FilterSpec("EndDate", "start_date", "le", "usage", "inclusive", "le_bound")]),  # "on or before this date"
+    Route("api", ACCOUNT + "/Usage/Triggers.json", "usage_triggers", "2010"),
     # ---- monitor.twilio.com
-    Route("monitor", r"/v1/Alerts", "alerts", filters=[
+    Route("monitor", "/v1/Alerts", "alerts", filters=[
         FilterSpec("LogLevel", "log_level"), FilterSpec("StartDate", "date_generated", "ge", "time"),
         FilterSpec("EndDate", "date_generated", "le", "time")], prepare=ALERTS_PREPARE),
-    Route("monitor", r"/v1/Events", "monitor_events", filters=[
+    Route("monitor", "/v1/Events", "monitor_events", filters=[
         FilterSpec("StartDate", "event_date", "ge", "time"), FilterSpec("EndDate", "event_date", "le", "time")],
         prepare=EVENTS_PREPARE),
     # ---- conversations.twilio.com
-    Route("conversations", r"/v1/Conversations", "conversations", filters=[
+    Route("conversations", "/v1/Conversations", "conversations", filters=[
         FilterSpec("StartDate", "date_created", "ge", "time"), FilterSpec("EndDate", "date_created", "le", "time"),
-        FilterSpec("State", "state")], max_page_size=100, prepare=_conversations_order),
-    Route("conversations", rf"/v1/Conversations/(?P<parent>CH{SID})/Messages", "conversation_messages", max_page_size=100),
-    Route("conversations", rf"/v1/Conversations/(?P<parent>CH{SID})/Participants", "conversation_participants", max_page_size=100),
-    Route("conversations", r"/v1/Users", "users", max_page_size=50),
-    Route("conversations", rf"/v1/Users/(?P<parent>US{SID})/Conversations", "user_conversations", max_page_size=50),
-    Route("conversations", r"/v1/Services", "conversation_services", max_page_size=100),
-    Route("conversations", r"/v1/Roles", "conversation_roles", max_page_size=50),
+        FilterSpec("State", "state")], prepare=_conversations_order),
+    Route("conversations", "/v1/Conversations/{ConversationSid}/Messages", "conversation_messages"),
+    Route("conversations", "/v1/Conversations/{ConversationSid}/Participants", "conversation_participants"),
+    Route("conversations", "/v1/Users", "users"),
+    Route("conversations", "/v1/Users/{UserSid}/Conversations", "user_conversations"),
+    Route("conversations", "/v1/Services", "conversation_services"),
+    Route("conversations", "/v1/Roles", "conversation_roles"),
     # ---- chat.twilio.com
-    Route("chat", r"/v2/Services", "services", max_page_size=100),
-    Route("chat", rf"/v2/Services/(?P<parent>IS{SID})/Roles", "roles", max_page_size=100),
+    Route("chat", "/v2/Services", "services"),
+    Route("chat", "/v2/Services/{ServiceSid}/Roles", "roles"),
     # ---- studio.twilio.com
-    Route("studio", r"/v2/Flows", "flows"),
-    Route("studio", rf"/v2/Flows/(?P<parent>FW{SID})/Executions", "executions", filters=[
-        FilterSpec("DateCreatedFrom", "date_created", "ge", "time"), FilterSpec("DateCreatedTo", "date_created", "le", "time"),
-        FilterSpec("Status", "status"), FilterSpec("status", "status")]),
-    Route("studio", rf"/v2/Flows/(?P<parent>FW{SID})/Executions/(?P<execution>FN{SID})/Steps", "step"),
+    Route("studio", "/v2/Flows", "flows"),
+    Route("studio", "/v2/Flows/{FlowSid}/Executions", "executions", filters=[
+        # DateCreatedFrom: "starting on or after"; DateCreatedTo: "starting before this ... date-time"
+        FilterSpec("DateCreatedFrom", "date_created", "ge", "time"),
+        FilterSpec("DateCreatedTo", "date_created", "le", "time", "exclusive", "studio_date_created_to"),
+        FilterSpec("status", "status")]),
+    Route("studio", "/v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps", "step"),
     # ---- verify.twilio.com
-    Route("verify", r"/v2/Services", "verify_services"),
-    Route("verify", r"/v2/Attempts", "verify_attempts", filters=[
-        FilterSpec("DateCreatedAfter", "date_created", "ge", "time"),
-        FilterSpec("DateCreatedBefore", "date_created", "le", "time")]),
+    Route("verify", "/v2/Services", "verify_services"),
+    Route("verify", "/v2/Attempts", "verify_attempts", filters=[
+        # "created after this datetime" / "created before this datetime"
+        FilterSpec("DateCreatedAfter", "date_created", "ge", "time", "exclusive", "verify_date_created_after"),
+        FilterSpec("DateCreatedBefore", "date_created", "le", "time", "exclusive", "verify_date_created_before")]),
     # ---- messaging / trunking / events
-    Route("messaging", r"/v1/Services", "messaging_services"),
-    Route("trunking", r"/v1/Trunks", "trunks"),
-    Route("events", r"/v1/Types", "event_types", global_=True),
-    Route("events", r"/v1/Sinks", "sinks"),
-    Route("events", r"/v1/Subscriptions", "subscriptions"),
+    Route("messaging", "/v1/Services", "messaging_services"),
+    Route("trunking", "/v1/Trunks", "trunks"),
+    Route("events", "/v1/Types", "event_types", global_=True),
+    Route("events", "/v1/Sinks", "sinks"),
+    Route("events", "/v1/Subscriptions", "subscriptions"),
     # ---- insights.twilio.com
-    Route("insights", r"/v1/Voice/Summaries", "call_summaries", filters=[
-        FilterSpec("StartTime", "start_time", "ge", "span"), FilterSpec("EndTime", "start_time", "le", "span")],
-        prepare=_insights_default),
+    Route("insights", "/v1/Voice/Summaries", "call_summaries", filters=[
+        FilterSpec("StartTime", "start_time", "ge", "span"), FilterSpec("EndTime", "start_time", "le", "span"),
+        FilterSpec("ProcessingState", "processing_state")], prepare=_insights_default),
     # ---- pricing.twilio.com (global)
-    Route("pricing", r"/v1/Messaging/Countries", "pricing_messaging_countries", global_=True),
-    Route("pricing", r"/v1/Messaging/Countries/(?P<parent>[A-Z]{2})", "pricing_messaging_countries", kind="object", global_=True),
-    Route("pricing", r"/v2/Voice/Countries", "pricing_voice_countries", global_=True),
-    Route("pricing", r"/v2/Voice/Countries/(?P<parent>[A-Z]{2})", "pricing_voice_countries", kind="object", global_=True),
+    Route("pricing", "/v1/Messaging/Countries", "pricing_messaging_countries", global_=True),
+    Route("pricing", "/v1/Messaging/Countries/{IsoCountry}", "pricing_messaging_countries", kind="object", global_=True),
+    Route("pricing", "/v2/Voice/Countries", "pricing_voice_countries", global_=True),
+    Route("pricing", "/v2/Voice/Countries/{IsoCountry}", "pricing_voice_countries", kind="object", global_=True),
 ]
 
 PRODUCTS = sorted({r.product for r in ROUTES})

@@ -4,11 +4,11 @@
 routes.py).  Per request, in order:
 
 1. route lookup (unknown path -> 404, code 20404, Twilio's JSON error body);
-2. HTTP Basic auth: account SID + its auth token or its parent's token, or the
-   main account's API key SID + secret; failure -> 401 code 20003.  The 2010 API
-   reads the account in the path (a parent may read its subaccounts, a key of the
-   main account may read them too); Accounts.json refuses API keys (401); v1/v2
-   hosts read the account named by the username (the key's owner for a key);
+2. HTTP Basic auth: an active account's SID + its own auth token, or an API key
+   (Standard or Main) SID + secret; failure -> 401 code 20003.  The 2010 API reads
+   the account in the path (the main account and its Main key may read subaccounts;
+   Standard keys may not, nor may they read Accounts or Keys); product hosts read the
+   account the credentials belong to (auth.py);
 3. "forbidden" rules (a stream answering 403/404 for one account);
 4. per-account concurrency limit (-> 429 code 20429), latency, injected 429 / 5xx;
 5. the page: filters, paging, envelope -- rendered with orjson and kept in an LRU
@@ -17,7 +17,6 @@ routes.py).  Per request, in order:
 """
 from __future__ import annotations
 
-import base64
 import random
 import socket
 import sys
@@ -34,25 +33,15 @@ from . import api2010 as A
 from . import products as P
 from . import routes
 from .catalog import Catalog, Ctx
+from .auth import authorize
 from .control import Knobs, Stats
+from .errors import HttpError, error_body  # noqa: F401 - re-exported
 from .listing import FilterError, parse_filters
 from .pages import decode_token, envelope_2010, envelope_v1, filter_qs, parse_paging, select
 from .truth import UnknownStream, truth
 from .world import Account, World
 
 JSON = "application/json; charset=utf-8"
-
-
-def error_body(status: int, code: int, message: str) -> dict:
-    """Twilio's error document."""
-    return {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
-
-
-class HttpError(Exception):
-    def __init__(self, status: int, code: int, message: str, headers: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.headers = headers or {}
 
 
 class PageCache:
@@ -92,13 +81,6 @@ class PageCache:
                 self.budget = int(mb * 1024 * 1024)
 
 
-class Principal:
-    __slots__ = ("account", "is_key")
-
-    def __init__(self, account: Account, is_key: bool):
-        self.account, self.is_key = account, is_key
-
-
 class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -113,7 +95,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.cache = PageCache(self.knobs.cache_mb)
         self.rng = random.Random(self.knobs.fault_seed)
         self.rng_lock = threading.Lock()
-        self.alert_counts: dict = {}
+        self.world_lock = threading.Lock()  # control calls that change the world, one at a time
         self.base_url = f"http://{host}:{self.server_port}"
 
     def handle_error(self, request, client_address) -> None:
@@ -128,17 +110,16 @@ class EmulatorServer(ThreadingHTTPServer):
 
     def configure(self, values: dict) -> dict:
         self.knobs.update(values)
-        if "cache_mb" in values:
-            self.cache.clear(self.knobs.cache_mb)
+        self.cache.clear(self.knobs.cache_mb)  # rendered pages may depend on any knob (orders, bounds, limits)
         if "fault_seed" in values:
             with self.rng_lock:
                 self.rng = random.Random(self.knobs.fault_seed)
         return self.knobs.as_dict()
 
     def advance(self, minutes: float, new_per_account: int = 0, new_small: int | None = None) -> dict:
-        self.world.advance(minutes, new_per_account, new_small)
+        with self.world_lock:
+            self.world.advance(minutes, new_per_account, new_small)
         self.cache.clear()
-        self.alert_counts.clear()
         return self.world.describe()
 
 
@@ -207,28 +188,6 @@ class Handler(BaseHTTPRequestHandler):
         self._api(method, path, qs)
 
     # ------------------------------------------------------------------ auth
-    def _principal(self) -> Principal | None:
-        header = self.headers.get("Authorization") or ""
-        if not header.startswith("Basic "):
-            return None
-        try:
-            user, _, pwd = base64.b64decode(header[6:].strip()).decode().partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        world = self.server.world
-        acc = world.by_sid.get(user)
-        if acc is not None:
-            if acc.status == "closed":
-                return None
-            parent = world.by_sid.get(acc.parent_sid) if acc.parent_sid else None
-            if pwd == acc.auth_token or (parent is not None and pwd == parent.auth_token):
-                return Principal(acc, False)
-            return None
-        key = world.api_keys.get(user)
-        if key is not None and pwd == key.secret:
-            return Principal(world.by_sid[key.account_sid], True)
-        return None
-
     # ------------------------------------------------------------------ API requests
     def _api(self, method: str, path: str, qs: str) -> None:
         srv = self.server
@@ -264,35 +223,8 @@ class Handler(BaseHTTPRequestHandler):
             srv.stats.leave(limit_key)
 
     def _authorize(self, route: routes.Route, groups: dict) -> Account | None:
-        srv = self.server
-        world = srv.world
-        principal = self._principal()
-        if srv.knobs.auth and principal is None:
-            raise HttpError(401, 20003, "Authenticate", {"WWW-Authenticate": 'Basic realm="Twilio API"'})
-        if route.kind == "accounts":
-            if principal is not None and principal.is_key:
-                raise HttpError(401, 20003, "Authenticate: API keys cannot list accounts; use the account SID and auth token")
-            return principal.account if principal else None
-        if route.global_:
-            acc = None
-        elif "ac" in groups:
-            acc = world.by_sid.get(groups["ac"])
-            if acc is None or not acc.readable:
-                raise HttpError(404, 20404, f"The requested resource {self.path.split('?')[0]} was not found")
-            if principal is not None:
-                me = principal.account
-                if acc.sid != me.sid and acc.parent_sid != me.sid:
-                    raise HttpError(404, 20404, f"The requested resource {self.path.split('?')[0]} was not found")
-        else:
-            acc = principal.account if principal is not None else world.main
-        for rule in srv.knobs.forbidden:
-            if rule["stream"] in ("*", route.stream) and rule["account"] in ("*", acc.sid if acc else None):
-                status = rule["status"]
-                code = 20403 if status == 403 else 20404 if status == 404 else int(rule.get("code", 20001))
-                msg = rule.get("message") or ("Permission Denied" if status == 403 else
-                                              f"The requested resource {self.path.split('?')[0]} was not found")
-                raise HttpError(status, code, msg)
-        return acc
+        return authorize(self.server.world, self.server.knobs, route, groups,
+                         self.headers.get("Authorization") or "", self.path.split("?")[0])
 
     def _faults_apply(self, stream: str) -> bool:
         fs = self.server.knobs.fault_streams
@@ -379,11 +311,12 @@ class Handler(BaseHTTPRequestHandler):
         if coll is None:
             raise HttpError(404, 20404, f"The requested resource {path} was not found")
         pdict = dict(params)
-        pp = parse_paging(pdict, route.max_page_size, knobs.require_page_token and route.kind != "numbers")
+        pp = parse_paging(pdict, route.max_page_size, knobs.require_page_token and route.kind != "numbers",
+                          knobs.page_size_over_max)
         if route.kind == "numbers":
             items = [coll.record(i)[0] for i in range(min(len(coll), pp.size))]
             return {"available_phone_numbers": items, "uri": path}, len(items)
-        q = parse_filters(params, route.filters, state.now)
+        q = parse_filters(params, route.filters, state.now, knobs)
         if route.prepare:
             route.prepare(ctx, q, knobs)
         if route.validate:
@@ -392,7 +325,7 @@ class Handler(BaseHTTPRequestHandler):
             coll.order = q.order
         lo, hi = coll.narrow(q.ranges, q.equals)
         if route.stream == "alerts":
-            self._check_alert_window(coll, q, lo, hi, acc, knobs.alerts_max_results, state.version)
+            routes.alerts_page_limit(pp.page, pp.size, knobs)
         cursor, backward = (None, False)
         if pp.token:
             cursor, backward = decode_token(pp.token)
@@ -416,27 +349,6 @@ class Handler(BaseHTTPRequestHandler):
             return P.pricing_voice_country(world.config.seed, parent)
         return None
 
-    def _check_alert_window(self, coll, q, lo: int, hi: int, acc, limit: int, version: int) -> None:
-        """Monitor Alerts refuse a query window with more than ``limit`` results."""
-        if not limit or hi - lo <= limit:
-            return
-        key = (version, acc.sid, tuple(sorted(q.ranges.items())), tuple(sorted(q.equals.items())))
-        n = self.server.alert_counts.get(key)
-        if n is None:
-            n = 0
-            for i in range(lo, hi):
-                if q.matches(coll.attrs(i)):
-                    n += 1
-                    if n > limit:
-                        break
-            if len(self.server.alert_counts) > 10_000:
-                self.server.alert_counts.clear()
-            self.server.alert_counts[key] = n
-        if n > limit:
-            raise FilterError(
-                f"Too many results: the query window matches more than {limit} alerts. "
-                f"Narrow the StartDate/EndDate range and query again.", code=20001)
-
     # ------------------------------------------------------------------ control API
     def _control(self, method: str, path: str, qs: str) -> None:
         srv = self.server
@@ -456,7 +368,9 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 res = truth(srv.world, srv.catalog, stream, since=params.get("since"), cursor=params.get("cursor"),
                             keys=params.get("keys", "1") not in ("0", "false"),
-                            retention_days=srv.knobs.monitor_retention_days, account=params.get("account"))
+                            retention_days=srv.knobs.monitor_retention_days, account=params.get("account"),
+                            suspended_readable=srv.knobs.suspended_subaccount_reads == "readable",
+                            messages_retention_days=srv.knobs.messages_retention_days)
             except UnknownStream:
                 raise HttpError(404, 20404, f"unknown stream {stream!r}") from None
             return self._send_json(200, res)
@@ -464,6 +378,12 @@ class Handler(BaseHTTPRequestHandler):
             body = self._body_json()
             d = srv.advance(float(body.get("minutes", 0)), int(body.get("new_per_account", 0)), body.get("new_small"))
             return self._send_json(200, {"now": d["now"], "version": d["version"], "world": d})
+        if route == "/subaccounts" and method == "POST":
+            with srv.world_lock:
+                acc = srv.world.add_subaccount(**self._body_json())
+            srv.cache.clear()
+            d = srv.world.describe()
+            return self._send_json(200, {"account": next(a for a in d["accounts"] if a["sid"] == acc.sid), "world": d})
         if route == "/config":
             if method == "POST":
                 return self._send_json(200, srv.configure(self._body_json()))
@@ -474,7 +394,7 @@ class Handler(BaseHTTPRequestHandler):
             srv.stats.reset()
             return self._send_json(200, srv.stats.as_dict())
         if route == "/routes" and method == "GET":
-            return self._send_json(200, [{"product": r.product, "path": r.pattern, "stream": r.stream} for r in routes.ROUTES])
+            return self._send_json(200, [{"product": r.product, "path": r.path, "max_page_size": r.max_page_size, "params": r.params, "stream": r.stream} for r in routes.ROUTES])
         raise HttpError(404, 20404, f"unknown control endpoint {method} {path}")
 
 

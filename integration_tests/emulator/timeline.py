@@ -41,6 +41,20 @@ class Timeline:
     def spread(cls, n: int, t0: int, t1: int, salt: int) -> "Timeline":
         return cls((Segment(0, n, t0, max(t0, t1)),) if n > 0 else (), salt)
 
+    @classmethod
+    def from_parts(cls, parts: list[tuple[int, int, int]], salt: int) -> "Timeline":
+        """Consecutive segments ``(n, t0, t1)``, in time order and not overlapping (a burst inside a spread)."""
+        segs, i0, last = [], 0, None
+        for n, t0, t1 in sorted(parts, key=lambda p: p[1]):
+            if n <= 0:
+                continue
+            if last is not None and t0 < last:
+                raise ValueError(f"timeline parts overlap: {parts}")
+            segs.append(Segment(i0, n, t0, max(t0, t1)))
+            i0 += n
+            last = max(t0, t1)
+        return cls(tuple(segs), salt)
+
     def appended(self, n: int, t0: int, t1: int) -> "Timeline":
         if n <= 0:
             return self

@@ -2,8 +2,11 @@
 
 Everything is derived from a seed.  A world has a main account and N subaccounts
 (by default one of them "suspended" and one "closed", as Twilio reports them in
-``Accounts.json``), each with its own auth token; the main account also owns a
-Standard API key (``SK...`` + secret).
+``Accounts.json``), each with its own auth token.  API keys (``SK...`` + secret): the
+main account owns a Standard key and a Main key, every subaccount a Standard key
+(https://www.twilio.com/docs/iam/api-keys: "Main: Full access to all Twilio API
+resources. Equivalent to using your Account SID and Auth Token"; "Standard: Access to
+all Twilio API resources, except for API key and Account resources").
 
 Records are not stored.  Per account the state is a handful of ``Timeline`` objects
 (how many records a stream has and when each was created) and ``SettleLog`` objects
@@ -28,7 +31,7 @@ DEFAULT_COUNTS = {
     "outgoing_caller_ids": 2,
     "queues": 2,
     "usage_triggers": 2,
-    "keys": 1,  # besides the main account's API key
+    "keys": 1,  # besides the API keys of world.api_keys
     "notifications": 30,
     "recordings": 40,
     "conferences": 10,
@@ -55,6 +58,8 @@ DEFAULT_COUNTS = {
 # streams with a per-account timeline (besides messages/calls) and the window they cover
 SMALL_TIMELINES = ("notifications", "recordings", "conferences", "verify_attempts", "conversations")
 MONITOR_TIMELINES = ("alerts", "monitor_events")
+SETUP_SPAN = 10 * DAY  # configuration objects of an account are created within this long after the account
+MIN_RECENT_AGE = 2 * 3600  # a recent or joined subaccount is at least this old (its objects' times stay before now)
 
 
 @dataclass
@@ -68,12 +73,34 @@ class WorldConfig:
     messages_per_account: int = 2000
     calls_per_account: int = 1000
     alerts_per_account: int = 200
+    alerts_by_account: dict = field(default_factory=dict)  # {account idx: alerts}, overrides alerts_per_account
+    # dense bursts of alerts: [{"account": idx, "count": n, "days_ago": d, "hours": h}] puts n alerts of account idx in
+    # [now - d days, now - d days + h hours] (h defaults to 24: more than 10,000 alerts within one day)
+    alert_bursts: list = field(default_factory=list)
+    # subaccounts created recently: {account idx: days before now}; their records all fall after their creation
+    recent_subaccounts: dict = field(default_factory=dict)
     open_tail: int = 6  # newest messages/calls that are still queued / ringing / in progress
     monitor_days: float = 29.5  # alerts & monitor events are spread over this many last days
     counts: dict = field(default_factory=dict)
 
     def count(self, name: str) -> int:
         return int(self.counts.get(name, DEFAULT_COUNTS[name]))
+
+    # fields with no command-line flag of their own; the CLI takes them as one JSON object (--world)
+    EXTRA_FIELDS = ("alerts_by_account", "alert_bursts", "recent_subaccounts", "monitor_days")
+
+    def extras(self) -> dict:
+        return {k: getattr(self, k) for k in self.EXTRA_FIELDS}
+
+    def set_extras(self, values: dict) -> None:
+        for k, v in values.items():
+            if k not in self.EXTRA_FIELDS:
+                raise ValueError(f"unknown world field {k!r}; known: {self.EXTRA_FIELDS}")
+            if k == "alerts_by_account":
+                v = {int(a): int(n) for a, n in v.items()}
+            if k == "recent_subaccounts":
+                v = {int(a): float(d) for a, d in v.items()}
+            setattr(self, k, v)
 
 
 @dataclass
@@ -89,6 +116,17 @@ class Account:
     date_updated: int
     numbers: list[str]  # the account's incoming phone numbers (E.164)
     customers: list[str]  # external numbers it talks to
+    history_start: int = 0  # its dated records (messages, calls, ...) fall after this
+
+    def at(self, offset: float) -> int:
+        """Time of a configuration object set up ``offset`` seconds into the account's life.
+
+        Offsets (up to ``SETUP_SPAN``) are squeezed into the time between the account's
+        creation and its history (less an hour, for the objects' own later updates), so an
+        account created recently still has every object dated before its records and now.
+        """
+        room = max(0, self.history_start - self.date_created - 3600)
+        return self.date_created + int(offset * min(1.0, room / SETUP_SPAN))
 
     @property
     def readable(self) -> bool:
@@ -106,6 +144,11 @@ class ApiKey:
     account_sid: str
     friendly_name: str
     date_created: int
+    type: str = "standard"  # "standard" | "main"
+
+    def describe(self) -> dict:
+        return {"sid": self.sid, "secret": self.secret, "account_sid": self.account_sid, "type": self.type,
+                "friendly_name": self.friendly_name}
 
 
 class AccountState:
@@ -145,15 +188,10 @@ class World:
         n_total = 1 + cfg.subaccounts
         for idx in range(n_total):
             self._add_account(idx, n_total, now)
-        main = self.accounts[0]
-        self.api_key = ApiKey(
-            sid=self.codec("SK", "apikey", 0).sid(0),
-            secret=hex32(cfg.seed, "apikey-secret"),
-            account_sid=main.sid,
-            friendly_name="emulator standard key",
-            date_created=main.date_created + DAY,
-        )
-        self.api_keys = {self.api_key.sid: self.api_key}
+        self.api_keys: dict[str, ApiKey] = {}
+        for acc in self.accounts:
+            self._add_keys(acc)
+        self.api_key = self.key_of(self.main.sid, "standard")  # the main account's Standard key
         self.state = WorldState(1, now, now, {a.sid: self._initial_state(a, now) for a in self.accounts if a.readable}, 0)
 
     # ------------------------------------------------------------------ identity
@@ -166,7 +204,6 @@ class World:
 
     def _add_account(self, idx: int, n_total: int, now: int) -> None:
         cfg = self.config
-        sid = self.codec("AC", "account").sid(idx)
         if idx == 0:
             status, name = "active", "Emulator Main Account"
         else:
@@ -178,7 +215,19 @@ class World:
             else:
                 status = "active"
             name = f"Emulator Subaccount {idx}"
-        created = self.history_start - (60 - idx) * DAY - idx * 3600
+        recent = {int(k): float(v) for k, v in cfg.recent_subaccounts.items()}
+        if idx and idx in recent:  # created recently: objects first, records in the last 90% of its life
+            created = now - max(MIN_RECENT_AGE, int(recent[idx] * DAY))
+            history = created + (now - created) // 10
+        else:
+            # before the history: 60 days for the main account, then a day (from the 60th on: a minute) later each
+            created = self.history_start - ((60 - idx) * DAY + idx * 3600 if idx < 60 else 2 * DAY - (idx - 60) * 60)
+            history = self.history_start
+        self._new_account(idx, status, name, created, history, now)
+
+    def _new_account(self, idx: int, status: str, name: str, created: int, history: int, now: int) -> "Account":
+        cfg = self.config
+        sid = self.codec("AC", "account").sid(idx)
         h = salt_for(cfg.seed, "numbers", idx)
         numbers = [_phone(mix64(h + k) + idx * 10 + k, "415") for k in range(self.config.count("incoming_phone_numbers"))]
         numbers = list(dict.fromkeys(numbers))
@@ -192,12 +241,32 @@ class World:
             owner_sid=self.accounts[0].sid if idx else sid,
             parent_sid=self.accounts[0].sid if idx else None,
             date_created=created,
-            date_updated=min(now, created + 2 * DAY if status == "active" else now - 5 * DAY),
+            date_updated=min(now, max(created, created + 2 * DAY if status == "active" else now - 5 * DAY)),
             numbers=numbers,
             customers=customers,
+            history_start=history,
         )
-        self.accounts.append(acc)
-        self.by_sid[sid] = acc
+        # copy on write: request threads iterate these while a control call adds a subaccount
+        self.accounts = self.accounts + [acc]
+        self.by_sid = {**self.by_sid, sid: acc}
+        return acc
+
+    def _add_keys(self, acc: Account) -> None:
+        """A Standard key per account; the main account also has a Main key."""
+        kinds = ("standard", "main") if acc.idx == 0 else ("standard",)
+        for j, kind in enumerate(kinds):
+            # the main account's Standard key keeps the SID and secret it had before keys were per account
+            secret = hex32(self.config.seed, "apikey-secret") if acc.idx == 0 and j == 0 else \
+                hex32(self.config.seed, "apikey-secret", acc.idx, kind)
+            key = ApiKey(sid=self.codec("SK", "apikey", acc.idx).sid(j), secret=secret, account_sid=acc.sid,
+                         friendly_name=f"emulator {kind} key", date_created=acc.at(DAY + j * 60), type=kind)
+            self.api_keys = {**self.api_keys, key.sid: key}
+
+    def key_of(self, account_sid: str, kind: str = "standard") -> ApiKey | None:
+        return next((k for k in self.api_keys.values() if k.account_sid == account_sid and k.type == kind), None)
+
+    def keys_of(self, account_sid: str) -> list[ApiKey]:
+        return [k for k in self.api_keys.values() if k.account_sid == account_sid]
 
     @property
     def main(self) -> Account:
@@ -210,26 +279,86 @@ class World:
     def _salt(self, acc: Account, stream: str) -> int:
         return salt_for(self.config.seed, "timeline", stream, acc.idx)
 
-    def _initial_state(self, acc: Account, now: int) -> AccountState:
+    def _initial_state(self, acc: Account, now: int, sizes: dict | None = None) -> AccountState:
+        """Timelines of an account's dated streams over [its history start, now]; ``sizes`` overrides counts."""
         cfg = self.config
-        start = self.history_start
+        sizes = sizes or {}
+        start = acc.history_start
+
+        def size(name: str, default: int) -> int:
+            return int(sizes.get(name, default))
+
         tl = {
-            "messages": Timeline.spread(cfg.messages_per_account, start, now, self._salt(acc, "messages")),
-            "calls": Timeline.spread(cfg.calls_per_account, start, now, self._salt(acc, "calls")),
+            "messages": Timeline.spread(size("messages", cfg.messages_per_account), start, now, self._salt(acc, "messages")),
+            "calls": Timeline.spread(size("calls", cfg.calls_per_account), start, now, self._salt(acc, "calls")),
         }
-        mon_start = now - int(cfg.monitor_days * DAY)
-        tl["alerts"] = Timeline.spread(cfg.alerts_per_account, mon_start, now, self._salt(acc, "alerts"))
-        tl["monitor_events"] = Timeline.spread(cfg.count("monitor_events"), mon_start, now, self._salt(acc, "monitor_events"))
+        mon_start = max(start, now - int(cfg.monitor_days * DAY))
+        tl["alerts"] = self._alerts_timeline(acc, mon_start, now, sizes.get("alerts"))
+        tl["monitor_events"] = Timeline.spread(size("monitor_events", cfg.count("monitor_events")), mon_start, now,
+                                               self._salt(acc, "monitor_events"))
         for name in SMALL_TIMELINES:
-            tl[name] = Timeline.spread(cfg.count(name), start, now - 600, self._salt(acc, name))
+            tl[name] = Timeline.spread(size(name, cfg.count(name)), start, max(start, now - 600), self._salt(acc, name))
         for f in range(cfg.count("flows")):
             key = f"executions:{f}"
-            tl[key] = Timeline.spread(cfg.count("executions_per_flow"), start + DAY, now - 60, self._salt(acc, key))
+            tl[key] = Timeline.spread(size("executions_per_flow", cfg.count("executions_per_flow")),
+                                      min(start + DAY, (start + now) // 2), max(start, now - 60), self._salt(acc, key))
         settles = {
             "messages": SettleLog.initial(tl["messages"].n, cfg.open_tail, now),
             "calls": SettleLog.initial(tl["calls"].n, cfg.open_tail, now),
         }
         return AccountState(tl, settles)
+
+    def _alerts_timeline(self, acc: Account, t0: int, now: int, n: int | None = None) -> Timeline:
+        """The account's alerts spread over [t0, now], with its bursts (config.alert_bursts) cut into the spread."""
+        cfg = self.config
+        if n is None:
+            n = int({int(k): v for k, v in cfg.alerts_by_account.items()}.get(acc.idx, cfg.alerts_per_account))
+        bursts = []
+        for b in cfg.alert_bursts:
+            if int(b.get("account", 0)) == acc.idx:
+                b0 = now - int(float(b.get("days_ago", 1)) * DAY)
+                bursts.append((int(b["count"]), max(t0, b0), min(now, b0 + int(float(b.get("hours", 24)) * 3600))))
+        bursts.sort(key=lambda x: x[1])
+        gaps, cur = [], t0
+        for _, b0, b1 in bursts:
+            gaps.append((cur, max(cur, b0)))
+            cur = max(cur, b1)
+        gaps.append((cur, max(cur, now)))
+        span = sum(g1 - g0 for g0, g1 in gaps) or 1
+        parts, given = [], 0
+        for k, (g0, g1) in enumerate(gaps):  # the ordinary alerts, shared among the gaps between bursts
+            m = n - given if k == len(gaps) - 1 else n * (g1 - g0) // span
+            given += m
+            parts.append((m, g0, g1))
+        return Timeline.from_parts(parts + bursts, self._salt(acc, "alerts"))
+
+    def add_subaccount(self, minutes_ago: float = 24 * 60, friendly_name: str | None = None, status: str = "active",
+                       messages: int = 0, calls: int = 0, alerts: int = 0, small: int | None = None) -> Account:
+        """A subaccount joins the world now (control call POST /__emulator/subaccounts).
+
+        It was created ``minutes_ago`` before now (at least two hours) and gets its own
+        auth token and Standard API key; its dated records (``messages``, ``calls``,
+        ``alerts``, and ``small`` of every other dated stream -- default none) fall in the
+        last 90% of its life.  Later ``advance`` calls add records to it like to any other.
+        """
+        if status not in ("active", "suspended", "closed"):
+            raise ValueError(f"status must be active, suspended or closed, not {status!r}")
+        with self._lock:
+            old = self.state
+            now = old.now
+            idx = len(self.accounts)
+            created = now - max(MIN_RECENT_AGE, int(float(minutes_ago) * 60))
+            acc = self._new_account(idx, status, friendly_name or f"Emulator Subaccount {idx}", created,
+                                    created + (now - created) // 10, now)
+            self._add_keys(acc)
+            accounts = dict(old.accounts)
+            if acc.readable:
+                k = 0 if small is None else int(small)
+                sizes = {"messages": messages, "calls": calls, "alerts": alerts, "monitor_events": k,
+                         "executions_per_flow": k, **{name: k for name in SMALL_TIMELINES}}
+                accounts[acc.sid] = self._initial_state(acc, now, sizes)
+            self.state = WorldState(old.version + 1, now, old.now0, accounts, old.advances)
+            return acc
 
     def advance(self, minutes: float, new_per_account: int = 0, new_small: int | None = None) -> WorldState:
         """Move "now" forward; append records; complete the records that were open.
@@ -276,6 +405,8 @@ class World:
             "status": a.status,
             "parent_sid": a.parent_sid,
             "is_main": a.idx == 0,
+            "date_created": iso(a.date_created),
+            "history_start": iso(a.history_start),  # its dated records fall after this
             "phone_numbers": a.numbers,
             # records per dated stream ("executions:F" = executions of flow F)
             "counts": {name: tl.n for name, tl in st.timelines.items()} if st else {},
@@ -295,8 +426,14 @@ class World:
             "advances": st.advances,
             "main_account_sid": self.main.sid,
             "accounts": [self._describe_account(a, st.accounts.get(a.sid)) for a in self.accounts],
-            "api_key": {"sid": self.api_key.sid, "secret": self.api_key.secret, "account_sid": self.api_key.account_sid},
+            # every API key: the main account's Standard and Main keys, each subaccount's Standard key
+            "api_keys": [k.describe() for k in self.api_keys.values()],
+            "api_key": self.api_key.describe(),  # the main account's Standard key (kept for older callers)
             "closed_account_sids": [a.sid for a in self.accounts if a.status == "closed"],
+            # accounts whose 2010-04-01 resources the main account reads (every account that is not closed)
             "readable_account_sids": [a.sid for a in self.accounts if a.readable],
-            "config": asdict(self.config),
+            # accounts whose own credentials work, so whose product-host data (monitor, conversations, ...) is readable
+            "active_account_sids": [a.sid for a in self.accounts if a.status == "active"],
+            "config": dict(asdict(self.config), alerts_by_account={str(k): v for k, v in self.config.alerts_by_account.items()},
+                           recent_subaccounts={str(k): v for k, v in self.config.recent_subaccounts.items()}),
         }
