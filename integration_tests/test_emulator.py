@@ -591,6 +591,20 @@ def test_studio_and_verify_bound_knobs(fresh):
     assert e["sid"] in studio() and a["sid"] in verify("DateCreatedBefore") & verify("DateCreatedAfter")
 
 
+def test_studio_keeps_executions_and_their_steps_30_days(emu):
+    """Studio lists executions created within 30 days only, whatever DateCreatedFrom says, and an older execution's
+    steps answer 404 (Studio User Guide, data retention)."""
+    c = client(emu)
+    flow = c.walk("studio", "/v2/Flows", "flows")[0]["sid"]
+    floor = NOW_T - 30 * 86400
+    listed = c.walk("studio", f"/v2/Flows/{flow}/Executions?DateCreatedFrom=2020-01-01T00:00:00Z", "executions")
+    assert listed and all(tiso(x["date_created"]) >= floor for x in listed)
+    assert emu.world["accounts"][0]["counts"]["executions:0"] > len(listed), "no execution is older than 30 days"
+    oldest = emu.server.catalog.pc(emu.server.world.main).execution.sid(0)  # flow 0's first execution, 60+ days old
+    assert c.get(f"{emu.url}/studio/v2/Flows/{flow}/Executions/{listed[0]['sid']}/Steps")[0] == 200
+    assert c.get(f"{emu.url}/studio/v2/Flows/{flow}/Executions/{oldest}/Steps")[0] == 404
+
+
 def test_to_from_filters(emu):
     """To filters messages by recipient."""
     everything = _messages(emu, "")

@@ -87,19 +87,3 @@ def test_given_token_rotated_mid_sync_when_read_then_config_error_and_no_secret(
     assert "auth_token" in output.errors[0]["message"]
     assert "Traceback" not in output.stdout + output.stderr
     assert "f" * 32 not in output.stdout + output.stderr and token not in output.stdout
-
-
-def test_given_alert_window_over_twilios_result_limit_when_sync_then_window_is_split_and_all_alerts_arrive(world, catalog):
-    """Twilio refuses an Alerts window matching more than 10,000 alerts (here the emulator's limit is lowered to
-    40): the connector halves the window until Twilio answers, and every alert arrives once."""
-    alerts_only = {"streams": [s for s in catalog["streams"] if s["stream"]["name"] == "alerts"]}
-    world.configure(alerts_max_results=40)
-    try:
-        output = run_connector("read", world.url, config_for(world, slice_step_duration="P30D"), alerts_only)
-    finally:
-        world.configure(alerts_max_results=10000)
-    assert output.returncode == 0 and output.errors == [], output.stderr[-2000:]
-    expected = {key["sid"] for key in world.truth("alerts")["keys"]}
-    got = [record["sid"] for record in output.records_of("alerts")]
-    assert len(expected) > 40 * len(world.world["readable_account_sids"])
-    assert set(got) == expected and len(got) == len(set(got))

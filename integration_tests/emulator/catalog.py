@@ -19,6 +19,16 @@ from .timefmt import DAY
 from .world import Account, World, WorldState
 
 
+# "Studio retains Execution and Step data for 30 days after an Execution starts ... After the data expires, it's
+# unavailable through the Studio REST API" (https://www.twilio.com/docs/studio/user-guide#data-retention-in-studio).
+STUDIO_RETENTION_DAYS = 30
+
+
+def expired_execution(execs, e: int, now: int) -> bool:
+    """An execution Studio no longer serves (nor its steps)."""
+    return execs.attrs(e)["date_created"] < now - STUDIO_RETENTION_DAYS * DAY
+
+
 @dataclass
 class Ctx:
     """What a request (or a truth computation) is looking at."""
@@ -248,7 +258,7 @@ class Catalog:
                 return execs
             idx = pc.execution.index(extra.get("execution", ""))
             e = None if idx is None else idx - f * 1_000_000
-            if e is None or not 0 <= e < len(execs):
+            if e is None or not 0 <= e < len(execs) or expired_execution(execs, e, ctx.now):
                 return None
             return P.steps(pc, f, execs, e)
         if stream == "verify_services":
@@ -316,6 +326,7 @@ class Catalog:
                     yield execs
                 else:
                     for e in range(len(execs)):
-                        yield self.build("step", ctx, fsid, {"execution": pc.execution.sid(f * 1_000_000 + e)})
+                        if not expired_execution(execs, e, ctx.now):
+                            yield self.build("step", ctx, fsid, {"execution": pc.execution.sid(f * 1_000_000 + e)})
         else:
             yield self.build(stream, ctx)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import spec
+from .catalog import STUDIO_RETENTION_DAYS
 from .listing import FilterError, FilterSpec, Query, time_filters
 from .timefmt import DAY
 
@@ -106,6 +107,12 @@ def _messages_window(ctx, q: Query, knobs) -> None:
     """The Messages resource displays records "for up to 13 months (400 days) after the message is created",
     and media older than that is deleted (same support article): older ones are not listed."""
     q.add_range("date_created", ctx.now - knobs.messages_retention_days * DAY, None)
+
+
+def _studio_window(ctx, q: Query, knobs) -> None:
+    """Studio serves executions for 30 days after they start (catalog.STUDIO_RETENTION_DAYS): older ones are not
+    listed, whatever DateCreatedFrom says."""
+    q.add_range("date_created", ctx.now - STUDIO_RETENTION_DAYS * DAY, None)
 
 
 def _monitor_window(attr: str, order_knob: str | None = None):
@@ -247,7 +254,7 @@ ROUTES: list[Route] = [
         # DateCreatedFrom: "starting on or after"; DateCreatedTo: "starting before this ... date-time"
         FilterSpec("DateCreatedFrom", "date_created", "ge", "time"),
         FilterSpec("DateCreatedTo", "date_created", "le", "time", "exclusive", "studio_date_created_to"),
-        FilterSpec("status", "status")]),
+        FilterSpec("status", "status")], prepare=_studio_window),
     Route("studio", "/v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps", "step"),
     # ---- verify.twilio.com
     Route("verify", "/v2/Services", "verify_services"),

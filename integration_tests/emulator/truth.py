@@ -18,12 +18,12 @@ ended) are returned separately as ``open_keys`` -- an incremental sync finds tho
 only through the open-status queries.
 
 Alerts and Monitor events are limited to their retention window (last 30 days by
-default), Messages and their media to 400 days, because that is all the API will ever
-return.
+default), Messages and their media to 400 days, Studio executions and their steps to 30
+days, because that is all the API will ever return.
 """
 from __future__ import annotations
 
-from .catalog import GLOBAL_STREAMS, KEY_ATTR, STREAM_KEYS, Catalog, Ctx
+from .catalog import GLOBAL_STREAMS, KEY_ATTR, STREAM_KEYS, STUDIO_RETENTION_DAYS, Catalog, Ctx
 from .routes import ROUTES
 from .timefmt import DAY, iso, parse_when
 from .world import World
@@ -31,7 +31,7 @@ from .world import World
 # streams the API shows only for a while: the attribute that ages out (Monitor: 30 days; Messages and their
 # media: 400 days, knob messages_retention_days)
 RETENTION_ATTR = {"alerts": "date_generated", "monitor_events": "event_date", "messages": "date_created",
-                  "message_media": "date_created"}
+                  "message_media": "date_created", "executions": "date_created"}
 STREAM_PRODUCT = {}
 for _r in ROUTES:
     STREAM_PRODUCT.setdefault(_r.stream, _r.product)
@@ -68,7 +68,8 @@ def truth(world: World, cat: Catalog, stream: str, since: str | None = None, cur
     partial_keys: list[dict] = []  # Voice Insights summaries still "partial" (complete 30 minutes after the call)
     count = 0
     seen: set = set()
-    days = messages_retention_days if stream in ("messages", "message_media") else retention_days
+    days = (messages_retention_days if stream in ("messages", "message_media")
+            else STUDIO_RETENTION_DAYS if stream == "executions" else retention_days)
     floor = state.now - days * DAY if stream in RETENTION_ATTR else None
 
     accounts = readable_accounts(world, stream, suspended_readable)
