@@ -1,0 +1,138 @@
+"""Companies with many subaccounts: more accounts than num_workers, accounts joining a connection, subaccounts created
+between syncs. Every record of every account arrives, on the first sync and on the incremental ones after it."""
+
+from __future__ import annotations
+
+import time
+from typing import Dict, Iterable, List, Set
+
+import pytest
+
+from integration_tests.conftest import config_for
+from integration_tests.connector import Output, configured_catalog, run_connector
+from integration_tests.emulator import Emulator
+
+# Windowed streams of both APIs and a date_updated one, each with a different cursor and filter.
+STREAMS = ["messages", "calls", "usage_records", "alerts", "conversations"]
+OPEN_STATUSES = {"queued", "accepted", "scheduled", "sending", "ringing", "in-progress"}
+
+
+def expected(world: Emulator, stream: str, since: str) -> Set[tuple]:
+    """The truth's keys; for messages and calls (whose cursor may still be empty) those since `since`, open ones too."""
+    truth = world.truth(stream, since=since) if stream in ("messages", "calls") else world.truth(stream)
+    key = truth["primary_key"]
+    return {tuple(k[f] for f in key) for k in truth["keys"] + truth.get("open_keys", [])}
+
+
+def got(output: Output, stream: str, key: List[str]) -> List[tuple]:
+    return [tuple(record.get(f) for f in key) for record in output.records_of(stream)]
+
+
+def assert_exact(world: Emulator, output: Output, streams: Iterable[str]) -> Dict[str, int]:
+    """Each stream returned exactly the truth (every account's records, none twice); returns the counts."""
+    assert output.returncode == 0 and output.errors == [], output.stderr[-2000:]
+    counts, problems = {}, {}
+    for stream in streams:
+        key = world.truth(stream, keys=False)["primary_key"]
+        want = expected(world, stream, world.world["history_start"])
+        have = got(output, stream, key)
+        if len(have) != len(set(have)) or set(have) != want:
+            problems[stream] = f"{len(want - set(have))} missing, {len(set(have) - want)} extra, {len(have) - len(set(have))} twice"
+        counts[stream] = len(have)
+    assert problems == {}, problems
+    return counts
+
+
+def catalog_for(world: Emulator, streams: List[str]) -> dict:
+    discovered = run_connector("discover", world.url, config_for(world)).of_type("CATALOG")[0]["catalog"]
+    return configured_catalog(discovered, streams, incremental=True)
+
+
+@pytest.fixture(scope="module")
+def world20():
+    # The world's clock runs three hours behind the real one, so that advancing it stays in the past.
+    now = int(time.time()) // 60 * 60 - 3 * 3600
+    with Emulator(seed=31, accounts=20, closed=0, suspended=0, messages_per_account=300, calls_per_account=150,
+                  alerts_per_account=60, history_days=60, now=now, subprocess=True, latency_ms=5) as emulator:
+        yield emulator
+
+
+def test_given_21_accounts_and_3_workers_when_first_sync_then_every_account_is_whole(world20):
+    """Main account + 20 subaccounts read by 3 workers: the accounts that start last are read from start_date like the
+    first, and every record of every account arrives once."""
+    config = config_for(world20, num_workers=3, slice_step_duration="P30D")
+    output = run_connector("read", world20.url, config, catalog_for(world20, STREAMS))
+    counts = assert_exact(world20, output, STREAMS)
+    assert counts["messages"] > 21 * 250
+    accounts = {record["account_sid"] for record in output.records_of("messages")}
+    assert len(accounts) == 21
+
+
+def test_given_21_accounts_when_an_incremental_sync_follows_then_every_new_and_changed_record_arrives(world20):
+    """After a first sync, the world moves 30 minutes on (new messages and calls in every account, queued ones sent,
+    open calls ended): the next sync, from the first one's state, with 3 workers, returns all of them."""
+    config = config_for(world20, num_workers=3, slice_step_duration="P30D", lookback_window=0)
+    catalog = catalog_for(world20, STREAMS)
+    first = run_connector("read", world20.url, config, catalog)
+    assert first.returncode == 0 and first.errors == []
+    before = world20.world["now"]
+    world20.advance(minutes=30, new_per_account=20)
+    second = run_connector("read", world20.url, config, catalog, state=first.final_states())
+    assert second.returncode == 0 and second.errors == [], second.stderr[-2000:]
+    for stream in ("messages", "calls", "alerts"):
+        truth = world20.truth(stream, since=before)
+        key = truth["primary_key"][0]
+        final_in_first = {r.get(key) for r in first.records_of(stream) if r.get("status") not in OPEN_STATUSES}
+        want = {k[key] for k in truth["keys"]} | ({k[key] for k in truth.get("open_keys", [])} - final_in_first)
+        have = {r.get(key) for r in second.records_of(stream)}
+        assert want - have == set(), f"{stream}: {len(want - have)} of {len(want)} new or changed records missing"
+
+
+def test_given_one_account_synced_when_account_sids_widen_then_the_joining_subaccounts_history_arrives(world20):
+    """Sync 1 reads the main account only; sync 2 reads every account with sync 1's state: the subaccounts, which have
+    no state of their own, start at start_date, not at the main account's cursor."""
+    main = world20.world["main_account_sid"]
+    catalog = catalog_for(world20, ["messages", "calls", "usage_records", "conversations"])
+    first = run_connector("read", world20.url, config_for(world20, account_sids=[main], slice_step_duration="P30D"), catalog)
+    assert first.returncode == 0 and first.errors == []
+    assert {r["account_sid"] for r in first.records_of("messages")} == {main}
+    second = run_connector("read", world20.url, config_for(world20, slice_step_duration="P30D"), catalog, state=first.final_states())
+    assert second.returncode == 0 and second.errors == []
+    for stream in ("messages", "calls", "usage_records", "conversations"):
+        key = world20.truth(stream, keys=False)["primary_key"]
+        union = set(got(first, stream, key)) | set(got(second, stream, key))
+        missing = expected(world20, stream, world20.world["history_start"]) - union
+        assert missing == set(), f"{stream}: {len(missing)} records of the joining accounts missing"
+
+
+def test_given_a_subaccount_created_since_the_last_sync_when_synced_then_its_history_arrives(world20):
+    """A subaccount created after the last sync has no state: its records, all older than the other accounts'
+    cursors, arrive in full."""
+    catalog = catalog_for(world20, ["messages", "conversations"])
+    config = config_for(world20, slice_step_duration="P30D")
+    first = run_connector("read", world20.url, config, catalog)
+    assert first.returncode == 0 and first.errors == []
+    joined = world20.add_subaccount(minutes_ago=36 * 60, messages=50, small=2)
+    world20.advance(minutes=10, new_per_account=2)
+    second = run_connector("read", world20.url, config, catalog, state=first.final_states())
+    assert second.returncode == 0 and second.errors == [], second.stderr[-2000:]
+    want = {k["sid"] for k in world20.truth("messages", since=world20.world["history_start"], account=joined["sid"])["keys"]}
+    assert len(want) >= 50
+    assert want - {r["sid"] for r in second.records_of("messages")} == set()
+
+
+@pytest.fixture(scope="module")
+def world200():
+    with Emulator(seed=37, accounts=200, closed=0, suspended=0, messages_per_account=60, calls_per_account=10,
+                  alerts_per_account=10, history_days=40, subprocess=True) as emulator:
+        yield emulator
+
+
+def test_given_201_accounts_when_first_sync_then_every_record_of_every_account_arrives(world200):
+    """Main account + 200 subaccounts with the default 10 workers: messages (2010 API, the main credentials) and
+    conversations (each subaccount with its own token) arrive whole for all 201 accounts."""
+    streams = ["messages", "conversations"]
+    output = run_connector("read", world200.url, config_for(world200, slice_step_duration="P30D"), catalog_for(world200, streams))
+    assert_exact(world200, output, streams)
+    assert len({record["account_sid"] for record in output.records_of("messages")}) == 201
+    assert len({record["account_sid"] for record in output.records_of("conversations")}) == 201
