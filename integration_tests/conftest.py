@@ -14,18 +14,24 @@ from integration_tests.connector import run_connector  # noqa: E402
 from integration_tests.emulator import Emulator  # noqa: E402
 
 
-def config_for(emulator: Emulator, **overrides: Any) -> Dict[str, Any]:
-    """The user's config for the emulator's main account: auth token, history from before the world began."""
+def config_for(emulator: Emulator, credential: str = "auth_token", **overrides: Any) -> Dict[str, Any]:
+    """The user's config for the emulator's main account, history from before the world began, with its auth token
+    (`credential="auth_token"`) or one of its API keys ("main_key", "standard_key")."""
     sid, token = emulator.main_credentials
-    config = {"account_sid": sid, "auth_token": token, "start_date": emulator.world["history_start"][:10]}
+    config = {"account_sid": sid, "start_date": emulator.world["history_start"][:10]}
+    if credential == "auth_token":
+        config["auth_token"] = token
+    else:
+        key_sid, secret = emulator.api_key(type=credential.split("_")[0])
+        config.update(api_key_sid=key_sid, api_key_secret=secret)
     config.update(overrides)
     return config
 
 
 @pytest.fixture(scope="session")
 def world():
-    """A small deterministic world: main account, 3 subaccounts (one closed, one suspended), every stream."""
-    with Emulator(seed=42, accounts=3, closed=1, suspended=1, messages_per_account=2000, calls_per_account=1000) as emulator:
+    """A small deterministic world: main account, 4 subaccounts (two active, one suspended, one closed), every stream."""
+    with Emulator(seed=42, accounts=4, closed=1, suspended=1, messages_per_account=2000, calls_per_account=1000) as emulator:
         yield emulator
 
 

@@ -23,9 +23,11 @@ from integration_tests.connector import (
 KEY_OVERRIDES = {"event_types": ["type"]}
 
 
-@pytest.fixture(scope="module")
-def full_sync(world, discovered):
-    output = run_connector("read", world.url, config_for(world), configured_catalog(discovered, incremental=False))
+@pytest.fixture(scope="module", params=["auth_token", "main_key"])
+def full_sync(request, world, discovered):
+    """A full sync of every stream with the auth token, and again with a Main API key (the main account's rights:
+    it lists accounts and their tokens, and reads subaccounts)."""
+    output = run_connector("read", world.url, config_for(world, request.param), configured_catalog(discovered, incremental=False))
     assert output.returncode == 0, output.stderr[-3000:]
     return output
 

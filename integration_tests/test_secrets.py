@@ -16,17 +16,23 @@ STREAMS = ["accounts", "messages", "calls", "addresses", "keys", "conversations"
 
 @pytest.fixture(scope="module")
 def world():
-    with Emulator(seed=5, accounts=2, closed=1, suspended=0, messages_per_account=300, calls_per_account=100) as emulator:
+    with Emulator(seed=5, accounts=3, closed=1, suspended=0, messages_per_account=300, calls_per_account=100) as emulator:
         yield emulator
 
 
+def _basic(username: str, password: str) -> str:
+    return base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
 def _secrets(world):
-    main_sid, main_token = world.main_credentials
-    key = world.world["api_key"]
-    values = [account["auth_token"] for account in world.world["accounts"]] + [key["secret"]]
+    """Every account's token and every API key's secret, and the Basic-auth values made from them (an account with
+    its own token or its parent's, a key with its secret)."""
+    _, main_token = world.main_credentials
+    values = []
     for account in world.world["accounts"]:
-        values.append(base64.b64encode(f"{account['sid']}:{main_token}".encode()).decode())
-    values.append(base64.b64encode(f"{key['sid']}:{key['secret']}".encode()).decode())
+        values += [account["auth_token"], _basic(account["sid"], account["auth_token"]), _basic(account["sid"], main_token)]
+    for key in world.world["api_keys"]:
+        values += [key["secret"], _basic(key["sid"], key["secret"])]
     return values
 
 
@@ -36,19 +42,16 @@ def _assert_no_secret(world, output):
     assert leaked == []
 
 
-@pytest.mark.parametrize("auth", ["auth_token", "api_key"])
-def test_given_debug_sync_with_faults_when_output_searched_then_no_secret(world, auth):
-    """--debug logs every request and response; with 429s, 5xx and drops injected, nothing secret shows."""
-    key = world.world["api_key"]
-    config = config_for(world) if auth == "auth_token" else {
-        "account_sid": world.main_credentials[0], "api_key_sid": key["sid"], "api_key_secret": key["secret"],
-        "start_date": world.world["history_start"][:10],
-    }
+@pytest.mark.parametrize("credential", ["auth_token", "main_key", "standard_key"])
+def test_given_debug_sync_with_faults_when_output_searched_then_no_secret(world, credential):
+    """--debug logs every request and response; with 429s, 5xx and drops injected, nothing secret shows: not the
+    credentials configured, nor the subaccount tokens the account list returns and product hosts are read with."""
+    config = config_for(world, credential)
     discovered = run_connector("discover", world.url, config).of_type("CATALOG")[0]["catalog"]
     world.configure(rate_429=0.1, retry_after=0.1, rate_5xx=0.05, drop_rate=0.05)
     try:
         output = run_connector("read", world.url, config, configured_catalog(discovered, STREAMS), extra_env={"LOG_LEVEL": "DEBUG"})
-        debug = run_connector("read", world.url, config, configured_catalog(discovered, ["accounts", "messages"]), extra_env={})
+        debug = run_connector(["read", "--debug"], world.url, config, configured_catalog(discovered, ["accounts", "conversations", "flows"]))
     finally:
         world.configure(rate_429=0, retry_after=None, rate_5xx=0, drop_rate=0)
     assert output.returncode == 0, output.stderr[-2000:]
