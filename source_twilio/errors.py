@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import InitVar, dataclass
-from typing import Any, Callable, List, Mapping, Optional, Union
+from typing import Any, Callable, Collection, List, Mapping, Optional, Union
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -33,6 +33,7 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import (
 )
 from airbyte_cdk.sources.types import Config
 
+from .open_records import ACCOUNT_PATH
 from .records import parsed_page
 
 logger = logging.getLogger("airbyte")
@@ -48,6 +49,7 @@ class Answer:
     message: str
     url: str  # without the query string: no credential ever travels there, but filters make it long
     main_credentials: bool  # the request carried the sync's own credentials (not a subaccount's)
+    suspended_account: bool = False  # the 2010 path names a subaccount Twilio lists as suspended
 
     @property
     def twilio(self) -> str:
@@ -78,6 +80,16 @@ POLICY: List[Rule] = [
         ResponseAction.RETRY,
         FailureType.transient_error,
         lambda a: f"Twilio answered {a.twilio} for {a.stream} at {a.url}; retrying with backoff.",
+    ),
+    Rule(
+        "suspended subaccount refused",
+        lambda a: a.status == 401 and a.suspended_account,
+        ResponseAction.IGNORE,
+        FailureType.transient_error,
+        lambda a: (
+            f"Skipping {a.stream} at {a.url}: Twilio refuses to serve this suspended subaccount's data ({a.twilio}). "
+            "It is read again once the subaccount is active."
+        ),
     ),
     Rule(
         "credentials rejected",
@@ -144,7 +156,7 @@ def _unknown(answer: Answer) -> ErrorResolution:
     )
 
 
-def answer_of(response: requests.Response, stream: str, main_authorization: Optional[str]) -> Answer:
+def answer_of(response: requests.Response, stream: str, main_authorization: Optional[str], suspended: Collection[str] = ()) -> Answer:
     body = parsed_page(response) or {}
     code = body.get("code")
     parts = urlsplit(response.request.url or response.url or "")
@@ -156,6 +168,7 @@ def answer_of(response: requests.Response, stream: str, main_authorization: Opti
         message=str(body.get("message") or "").strip(),
         url=urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", "")),
         main_credentials=main_authorization is None or authorization in (None, main_authorization),
+        suspended_account=bool((account := ACCOUNT_PATH.search(parts.path)) and account.group(1) in suspended),
     )
 
 
@@ -211,7 +224,8 @@ class TwilioErrorHandler(ErrorHandler):
                 )
             return SUCCESS_RESOLUTION
         main = self.config.get("__main_authorization")
-        resolution = resolve(answer_of(response_or_exception, self._stream, main))
+        suspended = self.config.get("__suspended_accounts") or ()
+        resolution = resolve(answer_of(response_or_exception, self._stream, main, suspended))
         if resolution.response_action == ResponseAction.IGNORE:
             # The CDK logs an ignored response at INFO; a stream skipped for an account deserves a WARN.
             logger.warning(resolution.error_message)

@@ -130,6 +130,7 @@ class SourceTwilio(YamlDeclarativeSource):
             access = AccountDirectory.access(prepared)
             self._announce(logger, access)
             prepared["__product_auth"] = access.product_auth_headers()
+            prepared["__suspended_accounts"] = [account.sid for account in access.accounts if account.status == "suspended"]
         for note in retention_notes(prepared):
             logger.info(note)
         use_config(self, prepared)
