@@ -178,3 +178,20 @@ def test_given_airbyte_source_state_when_sync_then_it_continues_from_it(world, c
     assert sent and min(sent) >= cursor
     expected = {key["sid"] for key in world.truth("messages", since=cursor)["keys"]}
     assert expected <= _sid_set(output.records_of("messages"))
+
+
+def test_given_partial_call_summaries_when_the_next_sync_runs_after_they_complete_then_each_arrives_complete(world, catalog):
+    """Voice Insights serves a summary as `partial` until half an hour after its call ends: the summaries a sync read
+    partial arrive again, `complete`, in the first sync after that (call summaries are re-read 4.5 hours back)."""
+    summaries_only = {"streams": [s for s in catalog["streams"] if s["stream"]["name"] == "call_summaries"]}
+    config = config_for(world)
+    world.advance(minutes=40, new_per_account=300)  # calls that ended in the last half hour: their summaries are partial
+    first = run_connector("read", world.url, config, summaries_only)
+    assert first.returncode == 0 and first.errors == [], first.stderr[-2000:]
+    partial = {r["call_sid"] for r in first.records_of("call_summaries") if r["processing_state"] == "partial"}
+    assert partial, "no summary was partial at the first sync: the re-read went untested"
+    world.advance(minutes=40, new_per_account=10)
+    second = run_connector("read", world.url, config, summaries_only, state=first.final_states())
+    assert second.returncode == 0 and second.errors == [], second.stderr[-2000:]
+    complete = {r["call_sid"] for r in second.records_of("call_summaries") if r["processing_state"] == "complete"}
+    assert partial <= complete, f"{len(partial - complete)} of {len(partial)} partial summaries did not arrive complete"

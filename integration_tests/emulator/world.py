@@ -62,6 +62,11 @@ SETUP_SPAN = 10 * DAY  # configuration objects of an account are created within 
 MIN_RECENT_AGE = 2 * 3600  # a recent or joined subaccount is at least this old (its objects' times stay before now)
 
 
+# "Historically, Twilio has had a hard-coded four-hour call limit for all Voice calls ... Default Call Limits can be
+# extended to 24 hours on a per-account basis" (https://www.twilio.com/en-us/blog/introducing-configurable-call-limits-for-programmable-voice).
+CALL_LIMIT = 4 * 3600
+
+
 @dataclass
 class WorldConfig:
     seed: int = 42
@@ -304,7 +309,9 @@ class World:
                                       min(start + DAY, (start + now) // 2), max(start, now - 60), self._salt(acc, key))
         settles = {
             "messages": SettleLog.initial(tl["messages"].n, cfg.open_tail, now),
-            "calls": SettleLog.initial(tl["calls"].n, cfg.open_tail, now),
+            # A call is in progress for 4 hours at most (Twilio's default call limit), so only calls created within
+            # the last 4 hours can still be open.
+            "calls": SettleLog.initial(tl["calls"].n, min(cfg.open_tail, tl["calls"].n - tl["calls"].lower_bound(now - CALL_LIMIT)), now),
         }
         return AccountState(tl, settles)
 
