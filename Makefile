@@ -27,15 +27,18 @@ $(DEMO_VENV)/.installed: requirements-demo.lock
 demo: $(VENV)/.installed $(DEMO_VENV)/.installed
 	$(DEMO_VENV)/bin/python -m integration_tests.demo --connector $(VENV)/bin/source-twilio
 
+# Two processes (the machine has two cores); a test module stays in one, with its emulator world and its order.
+PYTEST := $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile
+
 ## The whole test suite: unit tests, emulator end-to-end tests, standard tests.
 test: $(VENV)/.installed
-	$(PY) -m pytest unit_tests integration_tests -q -p no:cacheprovider -m "not image_tests"
+	$(PYTEST) unit_tests integration_tests -m "not image_tests"
 
 unit: $(VENV)/.installed
-	$(PY) -m pytest unit_tests -q -p no:cacheprovider
+	$(PYTEST) unit_tests
 
 integration: $(VENV)/.installed
-	$(PY) -m pytest integration_tests -q -p no:cacheprovider -m "not image_tests"
+	$(PYTEST) integration_tests -m "not image_tests"
 
 ## Throughput against the emulator, this connector vs Airbyte's source vs a plain fetcher (see benchmarks/).
 benchmark: $(VENV)/.installed

@@ -23,12 +23,11 @@ def world():
 
 
 @pytest.mark.parametrize("order", ["desc", "asc"])
-def test_given_60000_alerts_in_30_days_when_synced_then_each_arrives_exactly_once(world, order):
+def test_given_60000_alerts_in_30_days_when_synced_then_each_arrives_exactly_once(world, discovered, order):
     """Windows of 30 days hold far more than 10,000 alerts; Twilio refuses the page past the 10,000th result, so the
     connector goes on with a narrower query before reaching it: all 60,000 arrive, none twice, no request refused."""
     world.configure(alerts_order=order)
     world.reset_stats()
-    discovered = run_connector("discover", world.url, config_for(world)).of_type("CATALOG")[0]["catalog"]
     catalog = configured_catalog(discovered, ["alerts"], incremental=True)
     try:
         output = run_connector("read", world.url, config_for(world, slice_step_duration="P30D"), catalog)
@@ -43,12 +42,11 @@ def test_given_60000_alerts_in_30_days_when_synced_then_each_arrives_exactly_onc
     assert world.stats()["by_status"].get("400", 0) == 0
 
 
-def test_given_an_answer_no_rule_covers_when_synced_then_the_stream_fails_naming_twilios_status_code_message_and_url(world):
+def test_given_an_answer_no_rule_covers_when_synced_then_the_stream_fails_naming_twilios_status_code_message_and_url(world, discovered):
     """A 400 the connector has no rule for (here on Recordings.json) ends the stream loudly, with Twilio's status,
     code, message and the URL, instead of a silently empty stream."""
     account = world.world["main_account_sid"]
     world.configure(forbidden=[{"stream": "recordings", "account": account, "status": 400, "code": 21601, "message": "Something Twilio says"}])
-    discovered = run_connector("discover", world.url, config_for(world)).of_type("CATALOG")[0]["catalog"]
     try:
         output = run_connector("read", world.url, config_for(world), configured_catalog(discovered, ["recordings", "addresses"]))
     finally:

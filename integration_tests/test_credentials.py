@@ -4,7 +4,13 @@ API key reads its own account only, and the sync says what it skips and how to r
 from __future__ import annotations
 
 from integration_tests.conftest import config_for
-from integration_tests.connector import configured_catalog, duplicates, keys_of, primary_keys, run_connector
+from integration_tests.connector import (
+    configured_catalog,
+    duplicates,
+    keys_of,
+    primary_keys,
+    run_connector,
+)
 
 GLOBAL_STREAMS = {"pricing_messaging_countries", "pricing_voice_countries"}
 

@@ -18,8 +18,7 @@ def world():
 
 
 @pytest.fixture(scope="module")
-def catalog(world):
-    discovered = run_connector("discover", world.url, config_for(world)).of_type("CATALOG")[0]["catalog"]
+def catalog(discovered):
     return configured_catalog(discovered, STREAMS, incremental=False)
 
 

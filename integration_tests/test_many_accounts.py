@@ -43,9 +43,6 @@ def assert_exact(world: Emulator, output: Output, streams: Iterable[str]) -> Dic
     return counts
 
 
-def catalog_for(world: Emulator, streams: List[str]) -> dict:
-    discovered = run_connector("discover", world.url, config_for(world)).of_type("CATALOG")[0]["catalog"]
-    return configured_catalog(discovered, streams, incremental=True)
 
 
 @pytest.fixture(scope="module")
@@ -57,22 +54,22 @@ def world20():
         yield emulator
 
 
-def test_given_21_accounts_and_3_workers_when_first_sync_then_every_account_is_whole(world20):
+def test_given_21_accounts_and_3_workers_when_first_sync_then_every_account_is_whole(world20, discovered):
     """Main account + 20 subaccounts read by 3 workers: the accounts that start last are read from start_date like the
     first, and every record of every account arrives once."""
     config = config_for(world20, num_workers=3, slice_step_duration="P30D")
-    output = run_connector("read", world20.url, config, catalog_for(world20, STREAMS))
+    output = run_connector("read", world20.url, config, configured_catalog(discovered, STREAMS, incremental=True))
     counts = assert_exact(world20, output, STREAMS)
     assert counts["messages"] > 21 * 250
     accounts = {record["account_sid"] for record in output.records_of("messages")}
     assert len(accounts) == 21
 
 
-def test_given_21_accounts_when_an_incremental_sync_follows_then_every_new_and_changed_record_arrives(world20):
+def test_given_21_accounts_when_an_incremental_sync_follows_then_every_new_and_changed_record_arrives(world20, discovered):
     """After a first sync, the world moves 30 minutes on (new messages and calls in every account, queued ones sent,
     open calls ended): the next sync, from the first one's state, with 3 workers, returns all of them."""
     config = config_for(world20, num_workers=3, slice_step_duration="P30D", lookback_window=0)
-    catalog = catalog_for(world20, STREAMS)
+    catalog = configured_catalog(discovered, STREAMS, incremental=True)
     first = run_connector("read", world20.url, config, catalog)
     assert first.returncode == 0 and first.errors == []
     before = world20.world["now"]
@@ -88,11 +85,11 @@ def test_given_21_accounts_when_an_incremental_sync_follows_then_every_new_and_c
         assert want - have == set(), f"{stream}: {len(want - have)} of {len(want)} new or changed records missing"
 
 
-def test_given_one_account_synced_when_account_sids_widen_then_the_joining_subaccounts_history_arrives(world20):
+def test_given_one_account_synced_when_account_sids_widen_then_the_joining_subaccounts_history_arrives(world20, discovered):
     """Sync 1 reads the main account only; sync 2 reads every account with sync 1's state: the subaccounts, which have
     no state of their own, start at start_date, not at the main account's cursor."""
     main = world20.world["main_account_sid"]
-    catalog = catalog_for(world20, ["messages", "calls", "usage_records", "conversations"])
+    catalog = configured_catalog(discovered, ["messages", "calls", "usage_records", "conversations"], incremental=True)
     first = run_connector("read", world20.url, config_for(world20, account_sids=[main], slice_step_duration="P30D"), catalog)
     assert first.returncode == 0 and first.errors == []
     assert {r["account_sid"] for r in first.records_of("messages")} == {main}
@@ -105,10 +102,10 @@ def test_given_one_account_synced_when_account_sids_widen_then_the_joining_subac
         assert missing == set(), f"{stream}: {len(missing)} records of the joining accounts missing"
 
 
-def test_given_a_subaccount_created_since_the_last_sync_when_synced_then_its_history_arrives(world20):
+def test_given_a_subaccount_created_since_the_last_sync_when_synced_then_its_history_arrives(world20, discovered):
     """A subaccount created after the last sync has no state: its records, all older than the other accounts'
     cursors, arrive in full."""
-    catalog = catalog_for(world20, ["messages", "conversations"])
+    catalog = configured_catalog(discovered, ["messages", "conversations"], incremental=True)
     config = config_for(world20, slice_step_duration="P30D")
     first = run_connector("read", world20.url, config, catalog)
     assert first.returncode == 0 and first.errors == []
@@ -128,11 +125,11 @@ def world200():
         yield emulator
 
 
-def test_given_201_accounts_when_first_sync_then_every_record_of_every_account_arrives(world200):
+def test_given_201_accounts_when_first_sync_then_every_record_of_every_account_arrives(world200, discovered):
     """Main account + 200 subaccounts with the default 10 workers: messages (2010 API, the main credentials) and
     conversations (each subaccount with its own token) arrive whole for all 201 accounts."""
     streams = ["messages", "conversations"]
-    output = run_connector("read", world200.url, config_for(world200, slice_step_duration="P30D"), catalog_for(world200, streams))
+    output = run_connector("read", world200.url, config_for(world200, slice_step_duration="P30D"), configured_catalog(discovered, streams, incremental=True))
     assert_exact(world200, output, streams)
     assert len({record["account_sid"] for record in output.records_of("messages")}) == 201
     assert len({record["account_sid"] for record in output.records_of("conversations")}) == 201

@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from integration_tests.conftest import config_for
-from integration_tests.connector import configured_catalog, duplicates, keys_of, run_connector
+from integration_tests.connector import (
+    configured_catalog,
+    duplicates,
+    keys_of,
+    run_connector,
+)
 from integration_tests.emulator import Emulator
 
 # Every stream whose request a reading changes: date filters (2010 `<=`, Studio DateCreatedTo, Verify
@@ -37,8 +42,7 @@ def world():
 
 
 @pytest.fixture(scope="module")
-def catalog(world):
-    discovered = run_connector("discover", world.url, config_for(world)).of_type("CATALOG")[0]["catalog"]
+def catalog(discovered):
     return configured_catalog(discovered, STREAMS, incremental=True)
 
 

@@ -43,11 +43,10 @@ def _assert_no_secret(world, output):
 
 
 @pytest.mark.parametrize("credential", ["auth_token", "main_key", "standard_key"])
-def test_given_debug_sync_with_faults_when_output_searched_then_no_secret(world, credential):
+def test_given_debug_sync_with_faults_when_output_searched_then_no_secret(world, discovered, credential):
     """--debug logs every request and response; with 429s, 5xx and drops injected, nothing secret shows: not the
     credentials configured, nor the subaccount tokens the account list returns and product hosts are read with."""
     config = config_for(world, credential)
-    discovered = run_connector("discover", world.url, config).of_type("CATALOG")[0]["catalog"]
     world.configure(rate_429=0.1, retry_after=0.1, rate_5xx=0.05, drop_rate=0.05)
     try:
         output = run_connector("read", world.url, config, configured_catalog(discovered, STREAMS), extra_env={"LOG_LEVEL": "DEBUG"})
@@ -62,10 +61,9 @@ def test_given_debug_sync_with_faults_when_output_searched_then_no_secret(world,
         assert "auth_token" not in record
 
 
-def test_given_debug_flag_when_read_then_headers_and_bodies_are_masked(world):
+def test_given_debug_flag_when_read_then_headers_and_bodies_are_masked(world, discovered):
     """With --debug the CDK logs request headers and response bodies (Accounts.json carries every subaccount's
     token): those values are masked."""
-    discovered = run_connector("discover", world.url, config_for(world)).of_type("CATALOG")[0]["catalog"]
     output = run_connector(
         ["read", "--debug"], world.url, config_for(world), configured_catalog(discovered, ["accounts", "addresses", "flows"])
     )

@@ -14,7 +14,11 @@ from builders import NOW, ConfigBuilder
 from freezegun import freeze_time
 
 from source_twilio import SourceTwilio, cdk_seam
-from source_twilio.cdk_seam import CHECKED_AGAINST, PRIVATE_NAMES, WindowCheckpointCursor
+from source_twilio.cdk_seam import (
+    CHECKED_AGAINST,
+    PRIVATE_NAMES,
+    WindowCheckpointCursor,
+)
 
 PACKAGE = Path(cdk_seam.__file__).parent
 

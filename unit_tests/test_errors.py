@@ -3,6 +3,9 @@ config error, and a product an account may not read is skipped for that account 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.mock_http import HttpMocker
 from builders import (
     AUTH_TOKEN,
@@ -21,6 +24,8 @@ from builders import (
     configured_catalog,
     error_response,
     given_accounts,
+    given_no_open_records,
+    json_response,
     next_page_request,
     parse_messages,
     product_request,
@@ -31,6 +36,8 @@ from builders import (
     write_json,
 )
 from freezegun import freeze_time
+
+from source_twilio.errors import POLICY
 
 TRUNKS = "https://trunking.twilio.com/v1/Trunks"
 
@@ -158,3 +165,81 @@ class TestSkippedAccounts:
         assert [record["account_sid"] for record in records_of(output)] == [SUBACCOUNT_SID]
         assert not output.errors
         assert any("trunks" in warning for warning in warnings_of(output)), warnings_of(output)
+
+
+@freeze_time(NOW)
+class TestPolicyRows:
+    """Each row of the error policy (errors.POLICY), with the request as Twilio would see it."""
+
+    @HttpMocker()
+    def test_given_401_on_a_suspended_subaccounts_path_when_read_then_that_account_is_skipped_with_a_warning(self, http_mocker: HttpMocker) -> None:
+        """Twilio may refuse a suspended subaccount's data to its parent: that account is skipped, the sync goes on."""
+        given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID, status="suspended"))
+        http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Addresses.json"), addresses_page().build())
+        http_mocker.get(api_request(SUBACCOUNT_SID, "Addresses.json"), error_response(401))
+
+        output = read_stream("addresses", ConfigBuilder().build())
+
+        assert [record["sid"] for record in records_of(output)] == ["AD" + "1" * 32]
+        assert not output.errors
+        assert any("suspended" in warning and SUBACCOUNT_SID in warning for warning in warnings_of(output))
+
+    @HttpMocker()
+    def test_given_401_with_a_subaccounts_own_credentials_when_read_then_that_account_is_skipped_with_a_warning(self, http_mocker: HttpMocker) -> None:
+        """A subaccount token rotated since the account list was read: that account's product stream is skipped."""
+        given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
+        http_mocker.get(product_request(TRUNKS, authorization=as_account(MAIN_ACCOUNT_SID)), ProductPage("trunks").build())
+        http_mocker.get(product_request(TRUNKS, authorization=as_account(SUBACCOUNT_SID)), error_response(401))
+
+        output = read_stream("trunks", ConfigBuilder().build())
+
+        assert not output.errors
+        assert any("subaccount's own credentials" in warning for warning in warnings_of(output))
+
+    @HttpMocker()
+    def test_given_400_code_20004_when_read_messages_then_the_stream_stops_with_a_config_error_naming_start_date(self, http_mocker: HttpMocker) -> None:
+        """Code 20004: the account keeps messages fewer days than the sync reaches back. Skipping the window would lose
+        its newer messages, so the stream stops and says which field to change."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-01T00:00:00Z", "DateSent<": "2024-01-08T00:00:00Z"}),
+            json_response({"code": 20004, "message": "Date range specified in query is partially or entirely outside of retention window", "status": 400}, 400),
+        )
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            TwilioPage("messages").build(),
+        )
+        given_no_open_records(http_mocker, "Messages.json")
+
+        output = read_stream("messages", ConfigBuilder().build(), SyncMode.incremental, expecting_exception=True)
+
+        errors = config_errors(output)
+        assert errors and "start_date" in errors[0] and "20004" in errors[0]
+
+    @HttpMocker()
+    def test_given_a_400_no_rule_covers_when_read_then_the_stream_fails_naming_status_code_message_and_url(self, http_mocker: HttpMocker) -> None:
+        """Any other 400 is not understood: the stream fails loudly, never an empty stream."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Addresses.json"),
+            json_response({"code": 21601, "message": "Phone number is not a valid SMS-capable number", "status": 400}, 400),
+        )
+
+        output = read_stream("addresses", ConfigBuilder().build(), expecting_exception=True)
+
+        messages = " ".join(message.trace.error.message for message in output.errors)
+        assert "400" in messages and "21601" in messages and "not a valid SMS-capable" in messages
+        assert f"/2010-04-01/Accounts/{MAIN_ACCOUNT_SID}/Addresses.json" in messages
+        assert not records_of(output)
+
+
+def behavior_error_rules() -> list:
+    """The `rule` column of BEHAVIOR.md's Errors table."""
+    text = (Path(__file__).resolve().parents[1] / "BEHAVIOR.md").read_text()
+    table = text[text.index("## Errors"):text.index("Besides the table")]
+    return [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| ") and not line.startswith("| rule") and not line.startswith("| ---")]
+
+
+def test_given_behavior_md_then_its_error_table_is_the_policy_in_order():
+    """BEHAVIOR.md's Errors table names exactly the rules of errors.POLICY, in order, then the answer no rule covers."""
+    assert behavior_error_rules() == [rule.name for rule in POLICY] + ["(no rule)"]

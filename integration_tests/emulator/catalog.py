@@ -18,7 +18,6 @@ from .listing import Collection, ListCollection
 from .timefmt import DAY
 from .world import Account, World, WorldState
 
-
 # "Studio retains Execution and Step data for 30 days after an Execution starts ... After the data expires, it's
 # unavailable through the Studio REST API" (https://www.twilio.com/docs/studio/user-guide#data-retention-in-studio).
 STUDIO_RETENTION_DAYS = 30

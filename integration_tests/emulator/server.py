@@ -32,12 +32,19 @@ import orjson
 from . import api2010 as A
 from . import products as P
 from . import routes
-from .catalog import Catalog, Ctx
 from .auth import authorize
+from .catalog import Catalog, Ctx
 from .control import Knobs, Stats
 from .errors import HttpError, error_body  # noqa: F401 - re-exported
 from .listing import FilterError, parse_filters
-from .pages import decode_token, envelope_2010, envelope_v1, filter_qs, parse_paging, select
+from .pages import (
+    decode_token,
+    envelope_2010,
+    envelope_v1,
+    filter_qs,
+    parse_paging,
+    select,
+)
 from .truth import UnknownStream, truth
 from .world import Account, World
 

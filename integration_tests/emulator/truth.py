@@ -23,7 +23,14 @@ days, because that is all the API will ever return.
 """
 from __future__ import annotations
 
-from .catalog import GLOBAL_STREAMS, KEY_ATTR, STREAM_KEYS, STUDIO_RETENTION_DAYS, Catalog, Ctx
+from .catalog import (
+    GLOBAL_STREAMS,
+    KEY_ATTR,
+    STREAM_KEYS,
+    STUDIO_RETENTION_DAYS,
+    Catalog,
+    Ctx,
+)
 from .routes import ROUTES
 from .timefmt import DAY, iso, parse_when
 from .world import World

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 
 from .ids import SidCodec, hex32, mix64, salt_for
 from .timefmt import DAY, iso

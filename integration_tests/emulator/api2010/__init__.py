@@ -17,12 +17,40 @@ Modules: ``common`` (codecs, shared constants), ``messaging`` (Messages, Media),
 ``usage`` (usage records and triggers), ``account`` (configuration objects, available
 numbers, accounts, balance).
 """
-from .account import (AVAILABLE_COUNTRIES, PATH_TYPE, TYPE_PATH, accounts_list, addresses, applications,  # noqa: F401
-                      available_countries, available_numbers, balance, dependent_numbers, incoming_numbers, keys,
-                      outgoing_caller_ids, queues)
+from .account import (  # noqa: F401
+                      AVAILABLE_COUNTRIES,
+                      PATH_TYPE,
+                      TYPE_PATH,
+                      accounts_list,
+                      addresses,
+                      applications,
+                      available_countries,
+                      available_numbers,
+                      balance,
+                      dependent_numbers,
+                      incoming_numbers,
+                      keys,
+                      outgoing_caller_ids,
+                      queues,
+)
 from .common import API_VERSION, MSG_BODIES, AccountCodecs, formatted  # noqa: F401
-from .messaging import MEDIA_SLOTS, MEDIA_TYPES, MSG_ERRORS, MessagesCollection, media_collection  # noqa: F401
+from .messaging import (  # noqa: F401
+                      MEDIA_SLOTS,
+                      MEDIA_TYPES,
+                      MSG_ERRORS,
+                      MessagesCollection,
+                      media_collection,
+)
 from .usage import USAGE_CATEGORIES, UsageCollection, usage_triggers  # noqa: F401
-from .voice import (CALL_PRICE_PER_MIN, CALL_STATUSES_WITHOUT_END, OPEN_CALL_STATUSES,  # noqa: F401
-                    SETTLED_CALL_STATUSES, CallsCollection, conferences_collection, notifications_collection,
-                    participants_collection, recordings_collection, transcriptions_collection)
+from .voice import (  # noqa: F401
+                      CALL_PRICE_PER_MIN,
+                      CALL_STATUSES_WITHOUT_END,
+                      OPEN_CALL_STATUSES,
+                      SETTLED_CALL_STATUSES,
+                      CallsCollection,
+                      conferences_collection,
+                      notifications_collection,
+                      participants_collection,
+                      recordings_collection,
+                      transcriptions_collection,
+)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from ..ids import mix64, salt_for
 from ..listing import ListCollection
-from ..timefmt import DAY, rfc2822 as rfc
+from ..timefmt import DAY
+from ..timefmt import rfc2822 as rfc
 from ..world import Account, World
 from .common import API_VERSION, AccountCodecs, _t, formatted
+
 
 def addresses(cc: AccountCodecs, n: int) -> list:
     acc = cc.acc

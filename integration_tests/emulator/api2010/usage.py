@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..ids import mix64
 from ..listing import Collection
-from ..timefmt import DAY, iso_offset, rfc2822 as rfc, ymd
+from ..timefmt import DAY, iso_offset, ymd
+from ..timefmt import rfc2822 as rfc
 from .common import API_VERSION, AccountCodecs, _t
 
 # =========================================================================== usage records

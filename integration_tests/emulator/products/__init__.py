@@ -11,15 +11,58 @@ Modules: ``common`` (hosts, codecs), ``monitor``, ``conversations``, ``chat``, `
 ``pricing``.
 """
 from .chat import chat_roles, chat_services  # noqa: F401
-from .common import (CHAT, CONV, EVENTS, INSIGHTS, MESSAGING, MONITOR, PRICING1, PRICING2, STUDIO,  # noqa: F401
-                     TRUNKING, VERIFY, ProductCodecs)
-from .conversations import (conversation_messages, conversation_parts, conversation_participants,  # noqa: F401
-                            conversation_roles, conversation_services, conversations_collection, user_conversations,
-                            users)
-from .insights import CALL_STATE, COMPLETE_AFTER, PARTIAL_AFTER, RETENTION_DAYS, SummariesCollection  # noqa: F401
-from .monitor import ALERT_CODES, EVENT_TYPES_MONITOR, alerts_collection, monitor_events_collection  # noqa: F401
-from .pricing import (PRICING_BY_ISO, PRICING_COUNTRIES, pricing_list, pricing_messaging_country,  # noqa: F401
-                      pricing_voice_country)
-from .services import EVENT_TYPES, EVENT_TYPES_T0, event_types, messaging_services, sinks, subscriptions, trunks  # noqa: F401
+from .common import (  # noqa: F401
+                     CHAT,
+                     CONV,
+                     EVENTS,
+                     INSIGHTS,
+                     MESSAGING,
+                     MONITOR,
+                     PRICING1,
+                     PRICING2,
+                     STUDIO,
+                     TRUNKING,
+                     VERIFY,
+                     ProductCodecs,
+)
+from .conversations import (  # noqa: F401
+                     conversation_messages,
+                     conversation_participants,
+                     conversation_parts,
+                     conversation_roles,
+                     conversation_services,
+                     conversations_collection,
+                     user_conversations,
+                     users,
+)
+from .insights import (  # noqa: F401
+                     CALL_STATE,
+                     COMPLETE_AFTER,
+                     PARTIAL_AFTER,
+                     RETENTION_DAYS,
+                     SummariesCollection,
+)
+from .monitor import (  # noqa: F401
+                     ALERT_CODES,
+                     EVENT_TYPES_MONITOR,
+                     alerts_collection,
+                     monitor_events_collection,
+)
+from .pricing import (  # noqa: F401
+                     PRICING_BY_ISO,
+                     PRICING_COUNTRIES,
+                     pricing_list,
+                     pricing_messaging_country,
+                     pricing_voice_country,
+)
+from .services import (  # noqa: F401
+                     EVENT_TYPES,
+                     EVENT_TYPES_T0,
+                     event_types,
+                     messaging_services,
+                     sinks,
+                     subscriptions,
+                     trunks,
+)
 from .studio import STEP_NAMES, executions_collection, flows, steps  # noqa: F401
 from .verify import verify_attempts_collection, verify_services  # noqa: F401

@@ -6,6 +6,7 @@ from ..timefmt import DAY, iso
 from ..world import World
 from .common import EVENTS, MESSAGING, TRUNKING, ProductCodecs
 
+
 def messaging_services(world: World, pc: ProductCodecs) -> list:
     acc = pc.acc
     out = []
