@@ -11,7 +11,7 @@
 # (podman image + rootfs tarball under $BASE_DIR); delete both, or set REBUILD_BASE=1, to rebuild it.
 #
 # Environment overrides:
-#   PYTHON        Python that runs the emulator on the host (default: .venv/bin/python, /tmp/venv/bin/python, python3)
+#   PYTHON        Python that runs the emulator on the host (default: .venv/bin/python, else python3)
 #   BASE_DIR      cache for the base rootfs (default /var/tmp/source-twilio-base)
 #   BASE_IMAGE    base image tag (default localhost/source-twilio-base:bookworm)
 #   IMAGE         connector image tag (default airbyte/source-twilio:dev)
@@ -35,7 +35,7 @@ BUILD_FLAGS=(--isolation chroot)
 RUN_FLAGS=(--rm --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --network host --http-proxy=false)
 
 if [[ -z "${PYTHON:-}" ]]; then
-  for candidate in "$ROOT/.venv/bin/python" /tmp/venv/bin/python "$(command -v python3 || true)"; do
+  for candidate in "$ROOT/.venv/bin/python" "$(command -v python3 || true)"; do
     if [[ -n "$candidate" && -x "$candidate" ]]; then PYTHON=$candidate; break; fi
   done
 fi

@@ -56,7 +56,7 @@ DEFAULT_API_DIR = REPO / "reference" / "twilio-api"
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 # --------------------------------------------------------------------------------------------------------------
-# The streams (STREAMS.md): name, spec file, spec path of the list (or detail) endpoint, list key, recorded
+# The streams (the manifest's): name, spec file, spec path of the list (or detail) endpoint, list key, recorded
 # fixtures (file stems under fixtures/ and fixtures/all_variants/), per-account or global.
 # --------------------------------------------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ SCHEMAS_DIR = REPO / "source_twilio" / "schemas"
 API_DIR = REPO / "reference" / "twilio-api"
 FIXTURES_DIR = API_DIR / "fixtures"
 
-# The stream table (STREAMS.md): stream -> list key of its response envelope (None: a single object).
+# The stream table (the manifest's streams, test_stream_table_matches_the_manifest): stream -> list key of its response envelope (None: a single object).
 STREAMS: Dict[str, Any] = {
     "accounts": "accounts",
     "account_balance": None,
