@@ -86,7 +86,7 @@ class AccountDirectory:
 
     @classmethod
     def access(cls, config: Mapping[str, Any]) -> Access:
-        key = (config["__hosts"]["api"], config["__username"], config["__password"], config["account_sid"].strip(), *(config.get("account_sids") or ()))
+        key = (config["__hosts"]["api"], config["__username"], config["__password"], config["account_sid"], *(config.get("account_sids") or ()))
         with cls._listing_lock:
             if key not in cls._cache:
                 cls._cache[key] = _resolve(config)
@@ -104,7 +104,7 @@ class AccountDirectory:
 
 def _resolve(config: Mapping[str, Any]) -> Access:
     api = config["__hosts"]["api"]
-    own = config["account_sid"].strip()
+    own = config["account_sid"]
     key_sid = config["__key_sid"]
     main_credentials = (config["__username"], config["__password"])
     session = requests.Session()
@@ -180,7 +180,7 @@ def _standard_key_access(session: requests.Session, api: str, own: str, credenti
         )
     if status >= 400:
         raise ConfigError(f"api_key_sid: the API key may not read account {own} ({status}). Use a Standard or Main key.")
-    others = [sid.strip() for sid in config.get("account_sids") or [] if sid.strip() != own]
+    others = [sid for sid in config.get("account_sids") or [] if sid != own]
     skipped = f" and the {len(others)} account(s) listed in account_sids besides it ({', '.join(others)})" if others else " and every subaccount"
     notice = (
         f"The API key {config['__key_sid']} is a Standard key: Twilio lets it read only account {own} and denies it the "
@@ -201,7 +201,7 @@ def _standard_key_access(session: requests.Session, api: str, own: str, credenti
 
 def _select(accounts: List[Account], config: Mapping[str, Any]) -> List[Account]:
     """`account_sids` if given (each must be listed), else all."""
-    wanted = list(dict.fromkeys(sid.strip() for sid in config.get("account_sids") or []))
+    wanted = config.get("account_sids") or []
     if not wanted:
         return accounts
     known = {account.sid: account for account in accounts}

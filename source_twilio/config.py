@@ -267,7 +267,8 @@ def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) 
     """The config plus the derived `__` keys; raises ConfigError listing every problem."""
     check_config(config, now)
     now = now or datetime.now(timezone.utc)
-    result = dict(config)
+    # SIDs are compared everywhere after this, so they are stripped once, here.
+    result = dict(config, account_sid=config["account_sid"].strip())
     if config.get("account_sids"):
         result["account_sids"] = list(dict.fromkeys(sid.strip() for sid in config["account_sids"]))
 
@@ -294,9 +295,9 @@ def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) 
             "__num_workers": int(workers),
             "__slice_step": config.get("slice_step_duration") or DEFAULT_SLICE_STEP,
             "__key_sid": key_sid,
-            "__username": key_sid or config["account_sid"].strip(),
+            "__username": key_sid or result["account_sid"],
             "__password": config.get("api_key_secret") if key_sid else config.get("auth_token"),
-            "__main_authorization": "Basic " + basic_credentials(key_sid or config["account_sid"].strip(), config.get("api_key_secret") if key_sid else config.get("auth_token")),
+            "__main_authorization": "Basic " + basic_credentials(key_sid or result["account_sid"], config.get("api_key_secret") if key_sid else config.get("auth_token")),
             "__hosts": dict(hosts(config)),
             "__page_sizes": page_sizes(),
         }
