@@ -4,7 +4,7 @@
 ``https://api.twilio.com/2010-04-01/Accounts/AC.../Messages.json``.  Every route is
 written as the path of Twilio's OpenAPI spec (``reference/twilio-api/specs/``, see
 spec.py); its URL pattern is derived from that path, and its ``PageSize`` maximum is
-the spec's.  ``test_emulator.py::test_routes_follow_the_openapi_contract`` checks that
+the spec's.  ``integration_tests/emulator_tests/test_contract.py`` checks that
 every route and every parameter it accepts exist in the spec.
 
 Besides the filters each route can carry:
