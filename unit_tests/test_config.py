@@ -16,6 +16,7 @@ from builders import (
     ConfigBuilder,
     TwilioPage,
     an_account,
+    api_request,
     configured_catalog,
     given_accounts,
     parse_messages,
@@ -215,3 +216,38 @@ def test_given_catalog_with_an_unknown_stream_when_read_then_one_config_error_na
     assert [error["failure_type"] for error in errors] == ["config_error"]
     assert errors[0]["message"].startswith("catalog: not_a_stream")
     assert "Traceback" not in printed
+
+
+@HttpMocker()
+def test_given_a_source_built_with_one_config_when_read_with_another_then_the_read_uses_the_one_it_is_given(http_mocker: HttpMocker) -> None:
+    """read() builds its streams from the config it receives, not from the one the source was constructed with (the
+    CDK's own read would use the latter)."""
+    import logging
+
+    from airbyte_cdk.models import SyncMode, Type
+    from airbyte_cdk.test.catalog_builder import CatalogBuilder
+
+    from source_twilio import SourceTwilio
+
+    given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
+    http_mocker.get(api_request(SUBACCOUNT_SID, "Addresses.json"), TwilioPage("addresses").build())
+    catalog = CatalogBuilder().with_stream("addresses", SyncMode.full_refresh).build()
+    built_with = ConfigBuilder().with_account_sids([MAIN_ACCOUNT_SID]).build()
+    read_with = ConfigBuilder().with_account_sids([SUBACCOUNT_SID]).build()
+
+    messages = list(SourceTwilio(catalog, built_with, None).read(logging.getLogger("airbyte"), read_with, catalog))
+
+    # Only the subaccount's addresses were asked for: a request for the main account's would match no mock and fail.
+    assert [m for m in messages if m.type == Type.TRACE and m.trace.error] == []
+
+
+def test_given_a_valid_source_when_discover_gets_a_bad_config_then_it_reports_that_config():
+    """discover() validates the config it receives."""
+    import logging
+
+    from source_twilio import SourceTwilio
+    from source_twilio.config import ConfigError
+
+    source = SourceTwilio(config=ConfigBuilder().build())
+    with pytest.raises(ConfigError, match="account_sid"):
+        source.discover(logging.getLogger("airbyte"), ConfigBuilder().with_account_sid("not-a-sid").build())
