@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Image test: build the source-twilio image with podman on a local Debian base, then run spec, check, discover
-# and read inside the container against the local Twilio emulator.
+# Image test: build the source-twilio image with podman on a local Debian base, check it holds exactly the locked
+# dependencies, runs as a non-root user and declares AIRBYTE_ENTRYPOINT, then run spec, check, discover, a read and an
+# incremental read from that read's state inside the container against the local Twilio emulator, as a user's
+# `docker run` would: the config, catalog and state mounted read-only.
 #
 #   bash integration_tests/image_test.sh          (or: make image-test)
 #
@@ -147,6 +149,22 @@ LABELS=$(podman image inspect --format '{{index .Labels "io.airbyte.name"}}:{{in
 [[ "$LABELS" == "airbyte/source-twilio:$VERSION" ]] || fail build "labels are $LABELS, expected airbyte/source-twilio:$VERSION"
 ok build "$IMAGE (labels $LABELS)"
 
+# ---------------------------------------------------------------------------------------------------- image contents
+step_start
+USER_OF=$(podman image inspect --format '{{.Config.User}}' "$IMAGE")
+[[ "$USER_OF" == "1000:1000" ]] || fail image "runs as user '$USER_OF', expected the non-root 1000:1000"
+podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" | grep -qx 'AIRBYTE_ENTRYPOINT=python /airbyte/integration_code/main.py' \
+  || fail image "AIRBYTE_ENTRYPOINT is not python /airbyte/integration_code/main.py"
+podman run "${RUN_FLAGS[@]}" --entrypoint pip "$IMAGE" freeze --exclude-editable --exclude source-twilio --exclude pip --exclude setuptools \
+  >"$WORK/freeze.txt" 2>"$WORK/freeze.err" || fail image "pip freeze in the image failed" "$WORK/freeze.err"
+LOCKED=$(grep -E '^[A-Za-z0-9_.-]+==' "$ROOT/requirements.lock" | tr 'A-Z_' 'a-z-' | sort)
+INSTALLED=$(grep -E '^[A-Za-z0-9_.-]+==' "$WORK/freeze.txt" | tr 'A-Z_' 'a-z-' | sort)
+if [[ "$LOCKED" != "$INSTALLED" ]]; then
+  diff <(echo "$LOCKED") <(echo "$INSTALLED") >"$WORK/lock.diff" || true
+  fail image "the image's packages differ from requirements.lock (< locked, > installed)" "$WORK/lock.diff"
+fi
+ok image "user 1000:1000, AIRBYTE_ENTRYPOINT set, $(echo "$INSTALLED" | wc -l) packages exactly as requirements.lock"
+
 # ---------------------------------------------------------------------------------------------------- emulator
 step_start
 (cd "$ROOT" && exec "$PYTHON" -m integration_tests.emulator --port 0 --seed 42) >"$WORK/emulator.log" 2>&1 &
@@ -254,7 +272,7 @@ elif step == "discover":
         json.dump({"streams": configured}, f)
     incremental = sum("incremental" in s.get("supported_sync_modes", []) for s in streams.values())
     print(f"CATALOG with {len(streams)} streams ({incremental} incremental)")
-elif step == "read":
+elif step in ("read", "incremental"):
     records = Counter(m["record"]["stream"] for m in messages if m.get("type") == "RECORD")
     states = Counter(
         m["state"].get("stream", {}).get("stream_descriptor", {}).get("name", m["state"].get("type"))
@@ -267,6 +285,20 @@ elif step == "read":
     if not states.get("messages"):
         die(f"no STATE message for messages (states: {dict(states)})")
     per_stream = ", ".join(f"{name} {count}" for name, count in sorted(records.items()))
+    if step == "read":
+        # The last STATE of each stream: the state file of the next, incremental, read.
+        last = {}
+        for m in messages:
+            if m.get("type") == "STATE":
+                last[m["state"]["stream"]["stream_descriptor"]["name"]] = m["state"]
+        with open(sys.argv[3].replace("configured_catalog.json", "state.json"), "w") as f:
+            json.dump(list(last.values()), f)
+        with open(sys.argv[3].replace("configured_catalog.json", "first_read_messages"), "w") as f:
+            f.write(str(records["messages"]))
+    else:
+        first = int(open(sys.argv[3].replace("configured_catalog.json", "first_read_messages")).read())
+        if records["messages"] >= first:
+            die(f"the read from state returned {records['messages']} messages, not fewer than the first read's {first}")
     print(f"{sum(records.values())} RECORDs ({per_stream}), {sum(states.values())} STATE messages "
           f"({states['messages']} for messages), no ERROR trace")
 EOF
@@ -290,6 +322,8 @@ run_step check check --config /secrets/config.json
 run_step discover discover --config /secrets/config.json
 chmod 644 "$WORK/secrets/configured_catalog.json"
 run_step read read --config /secrets/config.json --catalog /secrets/configured_catalog.json
+chmod 644 "$WORK/secrets/state.json"
+run_step incremental read --config /secrets/config.json --catalog /secrets/configured_catalog.json --state /secrets/state.json
 
 STEP_T0=$T0
-ok image-test "spec, check, discover, read passed in $IMAGE"
+ok image-test "spec, check, discover, read and an incremental read from its state passed in $IMAGE"

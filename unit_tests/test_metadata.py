@@ -148,3 +148,65 @@ def test_every_host_the_connector_can_call_is_allowed(metadata, monkeypatch):
             host = re.match(r"https://([^/:]+)", url).group(1)
             assert host.endswith(".twilio.com")
             assert allowed(host, patterns), f"{host} (config {config}) is not in allowedHosts"
+
+
+def docs() -> str:
+    return (ROOT / "docs" / "twilio.md").read_text()
+
+
+def migrations() -> str:
+    return (ROOT / "docs" / "twilio-migrations.md").read_text()
+
+
+def docs_stream_table() -> set:
+    """The streams the docs' stream table lists."""
+    table = docs()[docs().index("## Supported streams"):docs().index("## Incremental behaviour")]
+    return set(re.findall(r"^\| `([a-z_]+)` \|", table, re.MULTILINE))
+
+
+def test_given_a_release_then_setup_py_metadata_image_label_changelog_and_migration_guide_name_the_same_version(metadata):
+    """One version everywhere: setup.py, metadata.yaml, the image label, the docs' header and the changelog's newest row."""
+    version = setup_version()
+    assert str(metadata["dockerImageTag"]) == version == dockerfile_labels()["io.airbyte.version"]
+    assert f"version {version})" in docs()
+    newest = re.search(r"^\| (\d+\.\d+\.\d+) \|", docs()[docs().index("## Changelog"):], re.MULTILINE).group(1)
+    assert newest == version
+
+
+def test_given_the_release_is_above_airbytes_twilio_source_then_it_is_not_a_downgrade():
+    """Airbyte's Twilio source is at 0.16.0 (its registry later moved to 1.0.x): this release must be newer."""
+    major, minor, patch = (int(part) for part in setup_version().split("."))
+    assert (major, minor, patch) > (1, 0, 99)
+
+
+def test_given_breaking_changes_then_each_follows_airbytes_schema_and_has_a_migration_guide_section(metadata):
+    """Each `releases.breakingChanges` entry has Airbyte's fields (message, upgradeDeadline, scopedImpact of streams),
+    is a major version, and has its section in docs/twilio-migrations.md."""
+    changes = metadata["releases"]["breakingChanges"]
+    assert changes
+    for version, change in changes.items():
+        assert re.fullmatch(r"\d+\.0\.0", str(version))
+        assert set(change) <= {"message", "upgradeDeadline", "migrationDocumentationUrl", "scopedImpact"}
+        assert change["message"].strip() and re.fullmatch(r"\d{4}-\d{2}-\d{2}", change["upgradeDeadline"])
+        assert change["migrationDocumentationUrl"].endswith(f"twilio-migrations#{version}")
+        for scope in change["scopedImpact"]:
+            assert set(scope) == {"scopeType", "impactedScopes"} and scope["scopeType"] == "stream" and scope["impactedScopes"]
+        assert f"## Upgrading to {version}" in migrations()
+    assert str(setup_version()) in changes, "this major release breaks 0.16.0 users: it needs its breakingChanges entry"
+
+
+def test_given_the_breaking_change_then_its_streams_are_real_streams_named_in_the_migration_guide():
+    """The impacted streams are streams of the docs' table (and of the manifest), and the guide's "Who is affected"
+    names each of them."""
+    metadata_doc = yaml.safe_load((ROOT / "metadata.yaml").read_text())["data"]
+    impacted = {stream for scope in metadata_doc["releases"]["breakingChanges"][setup_version()]["scopedImpact"] for stream in scope["impactedScopes"]}
+    assert impacted <= docs_stream_table()
+    who = migrations()[migrations().index("### Who is affected"):migrations().index("### What to do")]
+    first_bullet = who[who.index("- Every connection that syncs"):who.index("- Every connection that set")]
+    assert impacted == set(re.findall(r"`([a-z_]+)`", first_bullet))
+
+
+def test_given_the_docs_stream_table_then_it_lists_exactly_the_manifests_streams():
+    from source_twilio.source import SourceTwilio
+
+    assert docs_stream_table() == {stream["name"] for stream in SourceTwilio().resolved_manifest["streams"]}
