@@ -10,7 +10,20 @@ from pathlib import Path
 import pytest
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
-from builders import NOW, ConfigBuilder
+from builders import (
+    MAIN_ACCOUNT_SID,
+    NOW,
+    ConfigBuilder,
+    TwilioPage,
+    a_record,
+    api_request,
+    final_state,
+    given_accounts,
+    given_no_open_records,
+    read_stream,
+    records_of,
+)
+from airbyte_cdk.test.mock_http import HttpMocker
 from freezegun import freeze_time
 
 from source_twilio import SourceTwilio, cdk_seam
@@ -21,6 +34,10 @@ from source_twilio.cdk_seam import (
 )
 
 PACKAGE = Path(cdk_seam.__file__).parent
+
+
+def cursors_by_account(state, cursor_field):
+    return {entry["partition"]["account_sid"]: entry["cursor"][cursor_field] for entry in state["states"]}
 
 
 def a_source_and_its_cursor():
@@ -78,3 +95,89 @@ def test_given_the_installed_cdk_then_it_is_the_version_the_seam_was_checked_aga
     from importlib import metadata
 
     assert metadata.version("airbyte-cdk") == CHECKED_AGAINST
+
+
+def messages_window(http_mocker, *date_sent: str) -> None:
+    """One account, one window (2024-01-08 to now), holding messages sent at `date_sent` in that order."""
+    given_accounts(http_mocker)
+    given_no_open_records(http_mocker, "Messages.json")
+    page = TwilioPage("messages")
+    for index, value in enumerate(date_sent):
+        page.with_record(a_record("messages", sid=f"SM{index:032d}", account_sid=MAIN_ACCOUNT_SID, date_sent=value, num_media="0"))
+    http_mocker.get(
+        api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+        page.build(),
+    )
+
+
+def observed_by_the_cdk(monkeypatch):
+    """Counts the records WindowCheckpointCursor passes on to the CDK's own observe."""
+    from airbyte_cdk.sources.declarative.incremental import ConcurrentPerPartitionCursor
+
+    passed = []
+    cdk_observe = ConcurrentPerPartitionCursor.observe
+
+    def counting(self, record):
+        passed.append(record["date_sent"])
+        cdk_observe(self, record)
+
+    monkeypatch.setattr(ConcurrentPerPartitionCursor, "observe", counting)
+    return passed
+
+
+def hours_of_jan_9(*hours: int) -> list:
+    return [f"Tue, 09 Jan 2024 {hour:02d}:00:00 +0000" for hour in hours]
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize(
+    "hours, newest",
+    [
+        ((5, 4, 3, 2, 1), "2024-01-09T05:00:00Z"),  # Twilio's order, newest first
+        ((1, 2, 3, 4, 5), "2024-01-09T05:00:00Z"),  # ascending: every record is the window's newest so far
+        ((3, 1, 7, 2, 7, 6), "2024-01-09T07:00:00Z"),  # the newest arrives after older ones, and twice
+    ],
+)
+def test_given_a_window_in_any_order_when_read_then_the_state_is_its_newest_record(hours, newest, monkeypatch):
+    """Skipping the records that are not newer than one already observed leaves the cursor where the CDK's own
+    observe of every record would: at the window's newest."""
+    with HttpMocker() as http_mocker:
+        messages_window(http_mocker, *hours_of_jan_9(*hours))
+        observed_by_the_cdk(monkeypatch)
+        output = read_stream("messages", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental)
+
+    assert len(records_of(output)) == len(hours)
+    assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: newest}
+
+
+@freeze_time(NOW)
+@HttpMocker()
+def test_given_a_window_newest_first_when_read_then_only_its_first_record_reaches_the_cdks_observe(monkeypatch, http_mocker):
+    """The point of the seam's observe: in Twilio's order, one record per window pays for the CDK's parsing."""
+    messages_window(http_mocker, *hours_of_jan_9(5, 4, 3, 2, 1))
+    passed = observed_by_the_cdk(monkeypatch)
+
+    read_stream("messages", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental)
+
+    assert passed == ["2024-01-09T05:00:00Z"]
+
+
+@pytest.mark.parametrize(
+    "value, instant",
+    [
+        ("2024-01-09T05:00:00Z", "2024-01-09T05:00:00+00:00"),
+        ("2024-01-09T05:00:00.250Z", "2024-01-09T05:00:00.250000+00:00"),
+        ("2024-01-09", "2024-01-09T00:00:00+00:00"),
+        ("2024-01-09T05:00:00+00:00", None),  # a shape the manifest's formats do not read: the CDK decides
+        ("20240109T050000Z", None),
+        ("2024-02-30", None),
+        ("Tue, 09 Jan 2024 05:00:00 +0000", None),
+        (None, None),
+        (1704776400, None),
+    ],
+)
+def test_given_a_cursor_value_then_the_fast_reading_is_the_cdks_instant_or_none(value, instant):
+    from source_twilio.cdk_seam import _instant
+
+    read = _instant(value)
+    assert (read.isoformat() if read else None) == instant
