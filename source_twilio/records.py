@@ -172,10 +172,8 @@ def _to_number(value: Any) -> Any:
         return value
     if value == "":
         return None  # Twilio sends "" for a duration or price that does not exist yet
-    try:
+    if value.lstrip("-+").isdecimal():
         return int(value)
-    except ValueError:
-        pass
     try:
         return float(value)
     except ValueError:

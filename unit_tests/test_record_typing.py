@@ -142,3 +142,14 @@ class TestNestedPrices:
         assert records[0]["outbound_sms_prices"][0]["prices"] == [{"base_price": 0.0079, "current_price": 0.0075, "number_type": "mobile"}]
         assert records[0]["inbound_sms_prices"] == [{"base_price": 0.05, "current_price": None, "number_type": "local"}]
         assert records[0]["outbound_sms_prices"][0]["mcc"] == "foo"
+
+
+@pytest.mark.parametrize(
+    "wire, typed",
+    [("1", 1), ("-3", -3), ("+4", 4), ("-0.00750", -0.0075), ("1.0", 1.0), ("1e3", 1000.0), ("", None), ("n/a", "n/a"), ("-", "-"), (7, 7)],
+)
+def test_given_a_wire_number_then_it_is_an_int_when_written_as_one_and_a_float_otherwise(wire, typed) -> None:
+    """Counts stay integers ("1" -> 1, never 1.0), prices become floats, and what is no number passes through."""
+    from source_twilio.records import _to_number
+
+    assert _to_number(wire) == typed and type(_to_number(wire)) is type(typed)
