@@ -19,37 +19,75 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    slice as JSON: a third of the CPU of a dense sync. Twilio lists newest first, so after a window's first record
    every later one is older and changes nothing the cursor keeps (the newest value per window and overall); those
    are recognised with one `datetime.fromisoformat` and skipped. Uses nothing private beyond (1).
-4. The config a verb is given (`use_config`). `ConcurrentDeclarativeSource` builds streams from the config it was
+4. Windows as long as each account's history needs (`WindowCheckpointCursor.stream_slices`, windows.py says how).
+   Before an account's windows are made, the stream's own retriever asks for the first page of the account's whole
+   range (`_fetch_next_page`, so the request is exactly the one a window would send); the per-account cursor then
+   makes one window or windows of the measured length (`_slice_range`), and a one-window plan's first page is
+   served from that probe instead of asked again. Probes run a few accounts ahead of the windows being made
+   (`_partition_router` stands in for the cursor's router meanwhile), and every page request of every stream,
+   probes included, holds one of `num_workers` request slots, so probing never adds to the concurrency the user
+   set. Uses `_cursor_per_partition`, `_to_partition_key`, `_create_cursor`, `_generate_slices_from_partition`,
+   `_global_cursor`, `_lookback_window`, the retriever's `_fetch_next_page` and `_get_initial_next_page_token`, and
+   replaces the factory's constructor of SimpleRetriever (`PYDANTIC_MODEL_TO_CONSTRUCTOR`) to link each stream's
+   retriever with its cursor.
+5. A complete window moves the state to its end, a refused one never (`WindowCheckpointCursor.close_partition`). The
+   CDK saves the newest record of a complete range, or the range's start when it held none: an account without
+   messages would re-read every window since start_date on every sync. Closing a window observes its end as if a
+   record were there, capped by Twilio's clock (the Date header of the window's first page, less
+   windows.CLOCK_MARGIN: this machine's clock may run ahead of Twilio's); for day windows, the day before it ends
+   (today's usage records still change). So the state is where the complete range ends, and the next sync starts
+   there (less the lookback window). A window whose
+   request got an error the error handler let through (`refused_windows`, noted by the retriever) is closed without
+   being added to the account's range (the per-account cursor's `close_partition` is skipped for it), so the state
+   never passes it.
+6. The config a verb is given (`use_config`). `ConcurrentDeclarativeSource` builds streams from the config it was
    constructed with (`_config`), whatever `check`/`discover`/`read` receive; `use_config` makes the config a verb is
    passed (normalised) the one its streams are built from.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime
 import itertools
 import re
 import threading
 import time
-from typing import Any, Dict, Mapping, MutableMapping, Optional, Tuple
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, MutableMapping, Optional, Tuple
 
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import (
     ConcurrentDeclarativeSource,
 )
 from airbyte_cdk.sources.declarative.incremental import ConcurrentPerPartitionCursor
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    SimpleRetriever as SimpleRetrieverModel,
+)
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import (
     ModelToComponentFactory,
 )
+from airbyte_cdk.sources.declarative.retrievers import SimpleRetriever
+from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
+from airbyte_cdk.sources.types import Record, StreamSlice
 
+from .config import DEFAULT_NUM_WORKERS
+from .records import TwilioListExtractor
 from .state import GLOBAL_FALLBACK_KEY
+from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
 
 CHECKED_AGAINST = "7.39.1"
 
 # owner -> the private (or replaced) names this module relies on; unit_tests/test_cdk_seam.py checks every one.
 PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
     ConcurrentDeclarativeSource: ("_constructor", "_config"),
-    ModelToComponentFactory: ("create_concurrent_cursor_from_perpartition_cursor",),
-    ConcurrentPerPartitionCursor: ("_lock", "_connector_state_converter", "_emit_state_message", "_throttle_state_message", "_use_global_cursor", "_last_emission_time", "state"),
+    ModelToComponentFactory: ("create_concurrent_cursor_from_perpartition_cursor", "PYDANTIC_MODEL_TO_CONSTRUCTOR"),
+    ConcurrentPerPartitionCursor: (
+        "_lock", "_connector_state_converter", "_emit_state_message", "_throttle_state_message", "_use_global_cursor",
+        "_last_emission_time", "state", "_cursor_per_partition", "_to_partition_key", "_create_cursor",
+        "_generate_slices_from_partition", "_global_cursor", "_lookback_window", "_partition_router", "close_partition",
+    ),
+    ConcurrentCursor: ("_slice_range",),
+    SimpleRetriever: ("_fetch_next_page", "_get_initial_next_page_token"),
 }
 
 class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
@@ -75,6 +113,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         cursor._records_seen = itertools.count(1)  # type: ignore[attr-defined]
         cursor._newest_in_window = threading.local()  # type: ignore[attr-defined]
         cursor._shapes_read = {}  # type: ignore[attr-defined]
+        cursor.refused_windows = set()  # type: ignore[attr-defined]
+        cursor.first_page_served_at = {}  # type: ignore[attr-defined]
         return cursor
 
     def observe(self, record: Any) -> None:
@@ -99,6 +139,84 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         if next(self._records_seen) % self.RECORDS_PER_STATE == 0:  # type: ignore[attr-defined]
             with self._lock:
                 self._emit_state_message()
+
+    # ---- windows as long as each account needs (4) and a state that moves over complete windows (5)
+
+    _sizer: Optional["WindowSizer"] = None
+    _pending_step: Optional[datetime.timedelta] = None
+
+    def stream_slices(self) -> Iterable[StreamSlice]:
+        sizer = self._sizer
+        if sizer is None:
+            yield from super().stream_slices()
+            return
+        router = self._partition_router
+        self._partition_router = _ProbingPartitions(router, self, sizer.lookahead)
+        try:
+            yield from super().stream_slices()
+        finally:
+            self._partition_router = router
+            sizer.close()
+
+    def probe(self, partition: StreamSlice) -> None:
+        """Asks for the first page of the account's whole range, unless it has at most one window anyway."""
+        assert self._sizer is not None
+        key = self._to_partition_key(partition.partition)
+        cursor = self._cursor_per_partition.get(key) or self._create_cursor(
+            self._global_cursor, self._lookback_window if self._global_cursor else 0
+        )
+        windows = [window.cursor_slice for window in cursor.stream_slices()]
+        whole = _whole_range(windows)
+        if whole is None:
+            return
+        start_field, end_field, lower, upper = whole
+        cursor_slice = {start_field: lower, end_field: upper}
+        self._sizer.probe(key, StreamSlice(partition=partition, cursor_slice=cursor_slice, extra_fields=partition.extra_fields))
+
+    def _generate_slices_from_partition(self, partition: StreamSlice, parent_state: Mapping[str, Any]) -> Iterable[StreamSlice]:
+        plan = self._sizer.plan(self._to_partition_key(partition.partition)) if self._sizer is not None else None
+        if plan is not None:
+            step = datetime.timedelta.max if plan.one_window else plan.step
+            cursor = self._cursor_per_partition.get(self._to_partition_key(partition.partition))
+            if cursor is not None:
+                cursor._slice_range = step
+            else:
+                self._pending_step = step
+        yield from super()._generate_slices_from_partition(partition, parent_state)
+
+    def _create_cursor(self, cursor_state: Any, runtime_lookback_window: int = 0) -> ConcurrentCursor:
+        cursor = super()._create_cursor(cursor_state, runtime_lookback_window)
+        step, self._pending_step = self._pending_step, None
+        if step is not None:
+            cursor._slice_range = step
+        return cursor
+
+    def close_partition(self, partition: Any) -> None:
+        window = partition.to_slice()
+        if window is None or self._use_global_cursor:
+            super().close_partition(partition)
+        elif window in self.refused_windows:
+            self._close_leaving_state(partition, window)
+        else:
+            end = _observed_end(window, self.first_page_served_at.pop(window, None))
+            if end is not None:
+                key = self.cursor_field.cursor_field_key
+                super().observe(Record(data={key: end}, stream_name=self._stream_name, associated_slice=window))
+            super().close_partition(partition)
+
+    def _close_leaving_state(self, partition: Any, window: StreamSlice) -> None:
+        """Closes a window that got an error the error handler let through (a refused account, ...) without adding it
+        to the account's complete range: the state stops before it, and the next sync reads it again. Added, the CDK
+        would merge it with the complete windows around it, and its records would never be asked for again."""
+        account_cursor = self._cursor_per_partition.get(self._to_partition_key(window.partition))
+        if account_cursor is None:
+            super().close_partition(partition)
+            return
+        account_cursor.close_partition = lambda partition: None  # type: ignore[method-assign]
+        try:
+            super().close_partition(partition)
+        finally:
+            del account_cursor.close_partition
 
     def _parses(self, raw: str) -> bool:
         """Whether the CDK reads this cursor value (only a value it read may stand for a window's newest). Of the
@@ -143,6 +261,157 @@ def _instant(value: Any) -> Optional[datetime.datetime]:
     return instant if instant.tzinfo else instant.replace(tzinfo=datetime.timezone.utc)
 
 
+def _whole_range(windows: list) -> Optional[Tuple[str, str, str, str]]:
+    """(start field, end field, start, end) of consecutive windows of seconds, when there are two or more of them."""
+    if len(windows) < 2:
+        return None
+    start_field, end_field = list(windows[0].keys())
+    if len(str(windows[0][start_field])) == 10:
+        return None  # whole-day windows keep their days
+    for previous, following in zip(windows, windows[1:]):
+        if previous[end_field] != following[start_field]:
+            return None
+    return start_field, end_field, windows[0][start_field], windows[-1][end_field]
+
+
+def _observed_end(window: StreamSlice, served: Optional[datetime.datetime]) -> Optional[str]:
+    """The value a complete window observes on closing: its end, but no later than Twilio's clock when the window's
+    first page was served, less CLOCK_MARGIN (a record dated before then was there to be listed); for day windows,
+    the day before the end (the newest one ends the day after the sync's end, and a day's usage still changes until
+    it is over). None when the window has no such end, or Twilio's clock is unknown: the CDK's own rule holds then
+    (the newest record observed)."""
+    cursor_slice = window.cursor_slice or {}
+    if len(cursor_slice) != 2 or served is None:
+        return None
+    start, end = (str(value) for value in cursor_slice.values())
+    settled = served - CLOCK_MARGIN
+    if len(end) == 10:
+        observed = min((datetime.date.fromisoformat(end) - datetime.timedelta(days=1)).isoformat(), settled.date().isoformat())
+    else:
+        upper = _instant(end)
+        if upper is None:
+            return None
+        observed = min(upper, settled).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return observed if observed >= start else None
+
+
+class _FirstPages:
+    """Pages a probe fetched that are the first page of a window, handed out once to that window's first request."""
+
+    def __init__(self) -> None:
+        self._pages: Dict[StreamSlice, Any] = {}
+        self._lock = threading.Lock()
+
+    def put(self, window: StreamSlice, page: Any) -> None:
+        with self._lock:
+            self._pages[window] = page
+
+    def take(self, window: StreamSlice) -> Any:
+        with self._lock:
+            return self._pages.pop(window, None) if self._pages else None
+
+
+class WindowSizer:
+    """Probes accounts (in a small pool, a few ahead of the windows being made) and hands each its Plan."""
+
+    def __init__(self, fetch: Callable[..., Any], first_pages: _FirstPages, extractor: TwilioListExtractor, lookahead: int) -> None:
+        self._fetch = fetch
+        self._first_pages = first_pages
+        self._extractor = extractor
+        self.lookahead = lookahead
+        self._plans: Dict[str, "Future[Optional[Plan]]"] = {}
+        self._pool: Optional[ThreadPoolExecutor] = None
+
+    def probe(self, key: str, whole: StreamSlice) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.lookahead, thread_name_prefix="window-probe")
+        self._plans[key] = self._pool.submit(self._plan, whole)
+
+    def _plan(self, whole: StreamSlice) -> Optional[Plan]:
+        cursor_slice = dict(whole.cursor_slice)
+        lower, upper = (_instant(value) for value in cursor_slice.values())
+        if lower is None or upper is None:
+            return None
+        response = self._fetch(whole)
+        plan = plan_from_probe(response, self._extractor.records_key, self._extractor.cursor_key, lower, upper)
+        if plan is not None and plan.first_page is not None:
+            self._first_pages.put(whole, plan.first_page)
+        return plan
+
+    def plan(self, key: str) -> Optional[Plan]:
+        future = self._plans.pop(key, None)
+        return future.result() if future is not None else None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        self._plans.clear()  # the first pages stay: the windows they start are read after their generation ends
+
+
+class _ProbingPartitions:
+    """Stands in for a cursor's partition router while its windows are made: the same partitions in the same order,
+    each one's probe asked `lookahead` partitions before its windows are made."""
+
+    def __init__(self, router: Any, cursor: WindowCheckpointCursor, lookahead: int) -> None:
+        self._router = router
+        self._cursor = cursor
+        self._lookahead = lookahead
+
+    def stream_slices(self) -> Iterator[StreamSlice]:
+        waiting: "collections.deque[StreamSlice]" = collections.deque()
+        for partition in self._router.stream_slices():
+            self._cursor.probe(partition)
+            waiting.append(partition)
+            if len(waiting) > self._lookahead:
+                yield waiting.popleft()
+        while waiting:
+            yield waiting.popleft()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._router, name)
+
+
+def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], slots: threading.BoundedSemaphore) -> None:
+    """Every page request holds a request slot; a windowed stream's cursor gets a WindowSizer whose probes go through
+    the stream's own retriever, and whose one-window plans' first pages that retriever then serves."""
+    if not isinstance(retriever, SimpleRetriever):
+        return
+    fetch = retriever._fetch_next_page
+    first_pages = _FirstPages()
+
+    def fetch_next_page(stream_slice: StreamSlice, next_page_token: Optional[Any] = None, **kwargs: Any) -> Any:
+        first = next_page_token is None and not kwargs
+        response = first_pages.take(stream_slice) if first else None
+        if response is None:
+            with slots:
+                response = fetch(stream_slice, next_page_token, **kwargs)
+        if isinstance(cursor, WindowCheckpointCursor):
+            if response is None or not response.ok:
+                cursor.refused_windows.add(stream_slice)  # an error the error handler let through: not complete
+            elif first:
+                cursor.first_page_served_at[stream_slice] = served_at(response)
+        return response
+
+    retriever._fetch_next_page = fetch_next_page  # type: ignore[method-assign]
+    extractor = getattr(getattr(retriever, "record_selector", None), "extractor", None)
+    sized = (
+        isinstance(cursor, WindowCheckpointCursor)
+        and isinstance(extractor, TwilioListExtractor)
+        and extractor.windowed
+        and config.get("__sized_windows", False)
+        and retriever._get_initial_next_page_token() is None
+    )
+    if sized:
+
+        def probe(whole: StreamSlice) -> Any:
+            with slots:
+                return fetch(whole, None)
+
+        lookahead = max(1, int(config.get("__num_workers") or DEFAULT_NUM_WORKERS))
+        cursor._sizer = WindowSizer(probe, first_pages, extractor, lookahead)
+
+
 def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
     """Every per-partition cursor the source's component factory builds becomes a WindowCheckpointCursor."""
     factory = source._constructor
@@ -152,6 +421,19 @@ def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
         return WindowCheckpointCursor.adopt(create_cursor(*args, **kwargs))
 
     factory.create_concurrent_cursor_from_perpartition_cursor = create_checkpointing_cursor  # type: ignore[method-assign]
+
+    constructors = factory.PYDANTIC_MODEL_TO_CONSTRUCTOR
+    create_retriever = constructors[SimpleRetrieverModel]
+    slots_by_workers: Dict[int, threading.BoundedSemaphore] = {}
+
+    def create_linked_retriever(model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
+        retriever = create_retriever(model=model, config=config, **kwargs)
+        workers = max(1, int(config.get("__num_workers") or DEFAULT_NUM_WORKERS))
+        slots = slots_by_workers.setdefault(workers, threading.BoundedSemaphore(workers))
+        _link(retriever, kwargs.get("cursor"), config, slots)
+        return retriever
+
+    constructors[SimpleRetrieverModel] = create_linked_retriever  # type: ignore[index]
 
 
 def use_config(source: ConcurrentDeclarativeSource, config: Mapping[str, Any]) -> None:

@@ -294,6 +294,9 @@ def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) 
             "__lookback_minutes": int(config.get("lookback_window") or DEFAULT_LOOKBACK_MINUTES),
             "__num_workers": int(workers),
             "__slice_step": config.get("slice_step_duration") or DEFAULT_SLICE_STEP,
+            # Without a slice_step_duration of the user's, each account's windows are as long as its history needs
+            # (windows.py); with one, every window is that long.
+            "__sized_windows": not config.get("slice_step_duration"),
             "__key_sid": key_sid,
             "__username": key_sid or result["account_sid"],
             "__password": config.get("api_key_secret") if key_sid else config.get("auth_token"),

@@ -140,6 +140,19 @@ class TwilioListExtractor(RecordExtractor):
         self._open_pass: Optional[OpenRecordPass] = open_record_pass(parameters.get("name", ""), self.config)
         self._result_limit = ResultLimit.of(parameters)
 
+    @property
+    def records_key(self) -> str:
+        return self._list_key
+
+    @property
+    def cursor_key(self) -> str:
+        return self._cursor_field
+
+    @property
+    def windowed(self) -> bool:
+        """Whether the stream's requests carry a date window (and its pages keep only what the window owns)."""
+        return bool(self._start_param and self._cursor_field)
+
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         for body in self.decoder.decode(response):
             if not self._list_key:

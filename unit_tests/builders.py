@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import base64
 import copy
+import email.utils
 import json
 import os
+import time
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from airbyte_cdk.models import (
@@ -199,6 +201,11 @@ def an_account(sid: str, status: str = "active", owner: str = MAIN_ACCOUNT_SID) 
     return a_record("accounts", sid=sid, status=status, owner_account_sid=owner, friendly_name=f"account {sid[-4:]}", auth_token=token_of(sid))
 
 
+def twilio_headers() -> Dict[str, str]:
+    """Headers every Twilio response carries: `Date`, Twilio's clock (RFC 9110, 6.6.1), here the test's frozen now."""
+    return {"Date": email.utils.formatdate(time.time(), usegmt=True)}
+
+
 class TwilioPage:
     """A 2010-04-01 list page: `{<list key>: [...], "next_page_uri": ..., ...}` from a stored body."""
 
@@ -223,7 +230,7 @@ class TwilioPage:
 
     def build(self) -> HttpResponse:
         self._body[self._list_key] = self._records
-        return HttpResponse(json.dumps(self._body), 200)
+        return HttpResponse(json.dumps(self._body), 200, twilio_headers())
 
 
 class ProductPage:
@@ -245,7 +252,7 @@ class ProductPage:
 
     def build(self) -> HttpResponse:
         self._body[self._list_key] = self._records
-        return HttpResponse(json.dumps(self._body), 200)
+        return HttpResponse(json.dumps(self._body), 200, twilio_headers())
 
 
 def accounts_page(*accounts: Mapping[str, Any]) -> HttpResponse:
@@ -253,12 +260,12 @@ def accounts_page(*accounts: Mapping[str, Any]) -> HttpResponse:
 
 
 def json_response(body: Any, status: int = 200) -> HttpResponse:
-    return HttpResponse(json.dumps(body), status)
+    return HttpResponse(json.dumps(body), status, twilio_headers())
 
 
 def error_response(status: int, headers: Optional[Mapping[str, str]] = None) -> HttpResponse:
     """Twilio's JSON error body for `status` (`429.json`, `401.json` ...)."""
-    return HttpResponse(json.dumps(template(str(status))), status, headers or {})
+    return HttpResponse(json.dumps(template(str(status))), status, {**twilio_headers(), **(headers or {})})
 
 
 def given_accounts(http_mocker: Any, *accounts: Mapping[str, Any]) -> None:

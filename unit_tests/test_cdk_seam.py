@@ -54,7 +54,10 @@ def a_source_and_its_cursor():
 def test_given_the_installed_cdk_then_each_private_name_the_seam_uses_exists(owner, name):
     """Each private name of PRIVATE_NAMES is still on its owner (a class attribute, or one its instances get)."""
     source, cursor = a_source_and_its_cursor()
-    instances = [instance for instance in (source, cursor) if isinstance(instance, owner)]
+    per_account_cursor = cursor._create_cursor({})
+    instances = [
+        instance for instance in (source, source._constructor, cursor, per_account_cursor) if isinstance(instance, owner)
+    ]
     found = hasattr(owner, name) or any(hasattr(instance, name) for instance in instances)
     assert found, (
         f"the installed airbyte-cdk has no {owner.__name__}.{name}, which source_twilio/cdk_seam.py relies on (checked "
@@ -111,50 +114,59 @@ def messages_window(http_mocker, *date_sent: str) -> None:
 
 
 def observed_by_the_cdk(monkeypatch):
-    """Counts the records WindowCheckpointCursor passes on to the CDK's own observe."""
+    """The records (by sid) WindowCheckpointCursor passes on to the CDK's own observe."""
     from airbyte_cdk.sources.declarative.incremental import ConcurrentPerPartitionCursor
 
     passed = []
     cdk_observe = ConcurrentPerPartitionCursor.observe
 
     def counting(self, record):
-        passed.append(record["date_sent"])
+        if "sid" in record.data:
+            passed.append(record["date_sent"])
         cdk_observe(self, record)
 
     monkeypatch.setattr(ConcurrentPerPartitionCursor, "observe", counting)
     return passed
 
 
-def hours_of_jan_9(*hours: int) -> list:
-    return [f"Tue, 09 Jan 2024 {hour:02d}:00:00 +0000" for hour in hours]
-
-
 @freeze_time(NOW)
 @pytest.mark.parametrize(
-    "hours, newest",
+    "values, newest",
     [
-        ((5, 4, 3, 2, 1), "2024-01-09T05:00:00Z"),  # Twilio's order, newest first
-        ((1, 2, 3, 4, 5), "2024-01-09T05:00:00Z"),  # ascending: every record is the window's newest so far
-        ((3, 1, 7, 2, 7, 6), "2024-01-09T07:00:00Z"),  # the newest arrives after older ones, and twice
+        (("2024-01-09T05:00:00Z", "2024-01-09T04:00:00Z", "2024-01-09T01:00:00Z"), "2024-01-09T05:00:00Z"),  # Twilio's order
+        (("2024-01-09T01:00:00Z", "2024-01-09T03:00:00Z", "2024-01-09T05:00:00Z"), "2024-01-09T05:00:00Z"),  # ascending
+        (("2024-01-09T03:00:00Z", "2024-01-09T01:00:00Z", "2024-01-09T07:00:00Z", "2024-01-09T07:00:00Z", "2024-01-09T06:00:00Z"),
+         "2024-01-09T07:00:00Z"),  # the newest after older ones, and twice
+        (("2024-01-09T05:00:00Z", "2024-01-09T05:00:00.500Z", "2024-01-09T04:00:00Z"), "2024-01-09T05:00:00Z"),  # a fraction
     ],
 )
-def test_given_a_window_in_any_order_when_read_then_the_state_is_its_newest_record(hours, newest, monkeypatch):
-    """Skipping the records that are not newer than one already observed leaves the cursor where the CDK's own
-    observe of every record would: at the window's newest."""
-    with HttpMocker() as http_mocker:
-        messages_window(http_mocker, *hours_of_jan_9(*hours))
-        observed_by_the_cdk(monkeypatch)
-        output = read_stream("messages", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental)
+def test_given_records_of_a_window_in_any_order_when_observed_then_the_cdk_keeps_their_newest(values, newest):
+    """Skipping records that are not newer than one already observed in their window leaves the CDK's cursor where
+    observing every one would: the window's newest (per account) and the stream's newest (overall)."""
+    import datetime
 
-    assert len(records_of(output)) == len(hours)
-    assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: newest}
+    from airbyte_cdk.sources.types import Record, StreamSlice
+
+    _, cursor = a_source_and_its_cursor()
+    partition = {"account_sid": MAIN_ACCOUNT_SID}
+    account_cursor = cursor._create_cursor({})
+    cursor._cursor_per_partition[cursor._to_partition_key(partition)] = account_cursor
+    window = StreamSlice(partition=partition, cursor_slice={"start_time": "2024-01-08T00:00:00Z", "end_time": "2024-01-10T00:00:00Z"})
+
+    for value in values:
+        cursor.observe(Record(data={"date_sent": value}, stream_name="messages", associated_slice=window))
+
+    kept = account_cursor._most_recent_cursor_value_per_partition[window]
+    expected = max(datetime.datetime.fromisoformat(value) for value in values)
+    assert kept == expected
+    assert cursor._new_global_cursor == {"date_sent": newest}  # in the state's format, whole seconds
 
 
 @freeze_time(NOW)
 @HttpMocker()
 def test_given_a_window_newest_first_when_read_then_only_its_first_record_reaches_the_cdks_observe(monkeypatch, http_mocker):
     """The point of the seam's observe: in Twilio's order, one record per window pays for the CDK's parsing."""
-    messages_window(http_mocker, *hours_of_jan_9(5, 4, 3, 2, 1))
+    messages_window(http_mocker, *[f"Tue, 09 Jan 2024 {hour:02d}:00:00 +0000" for hour in (5, 4, 3, 2, 1)])
     passed = observed_by_the_cdk(monkeypatch)
 
     read_stream("messages", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental)

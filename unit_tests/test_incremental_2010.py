@@ -23,6 +23,7 @@ from builders import (
     final_state,
     given_accounts,
     given_no_open_records,
+    json_response,
     next_page_request,
     read_stream,
     records_of,
@@ -66,7 +67,8 @@ class TestMessages:
     def test_given_start_date_nine_days_ago_when_read_then_two_seven_day_windows_are_filtered_by_date_sent(
         self, http_mocker: HttpMocker
     ) -> None:
-        """History is read in P7D windows from start_date to now; each window is a `DateSent>=`/`DateSent<=` filter."""
+        """With slice_step_duration P7D, history is read in P7D windows from start_date to now; each window is a
+        `DateSent>=`/`DateSent<=` filter."""
         given_accounts(http_mocker)
         given_no_open_records(http_mocker, "Messages.json")
         http_mocker.get(
@@ -78,7 +80,7 @@ class TestMessages:
             messages_page("Tue, 09 Jan 2024 08:00:00 +0000").build(),
         )
 
-        output = read_stream("messages", ConfigBuilder().build(), SyncMode.incremental)
+        output = read_stream("messages", ConfigBuilder().with_slice_step_duration("P7D").build(), SyncMode.incremental)
 
         assert sorted(record["date_sent"] for record in records_of(output)) == ["2024-01-05T10:00:00Z", "2024-01-09T08:00:00Z"]
         assert not output.errors
@@ -153,26 +155,28 @@ class TestMessages:
         assert sorted(record["date_sent"] for record in records_of(output)) == ["2024-01-08T08:00:00Z", "2024-01-09T08:00:00Z"]
 
     @HttpMocker()
-    def test_given_two_accounts_when_read_then_state_keeps_each_accounts_latest_date_sent(self, http_mocker: HttpMocker) -> None:
-        """State is kept per account: one account's newer messages never move another account's cursor."""
+    def test_given_two_accounts_when_read_then_each_accounts_state_is_where_its_complete_windows_end(self, http_mocker: HttpMocker) -> None:
+        """State is kept per account, at the end of the account's complete windows: an account read to now is at
+        now, one that starts from an older state and is refused (here, a 403) stays where it was."""
         given_accounts(http_mocker, an_account(MAIN_ACCOUNT_SID), an_account(SUBACCOUNT_SID))
-        given_no_open_records(http_mocker, "Messages.json", MAIN_ACCOUNT_SID, SUBACCOUNT_SID)
+        given_no_open_records(http_mocker, "Messages.json", MAIN_ACCOUNT_SID)
         config = ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build()
-        window = {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}
         http_mocker.get(
-            api_request(MAIN_ACCOUNT_SID, "Messages.json", window),
-            messages_page("Tue, 09 Jan 2024 08:00:00 +0000", "Mon, 08 Jan 2024 08:00:00 +0000").build(),
+            api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-09T00:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            messages_page("Tue, 09 Jan 2024 08:00:00 +0000").build(),
         )
         http_mocker.get(
-            api_request(SUBACCOUNT_SID, "Messages.json", window),
-            messages_page("Mon, 08 Jan 2024 09:30:00 +0000", account=SUBACCOUNT_SID).build(),
+            api_request(SUBACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T06:00:00Z", "DateSent<": "2024-01-10T00:00:00Z"}),
+            json_response({"code": 20403, "message": "Permission denied", "status": 403}, 403),
         )
+        state = per_account_state("messages", "date_sent", {MAIN_ACCOUNT_SID: "2024-01-09T00:00:00Z", SUBACCOUNT_SID: "2024-01-08T06:00:00Z"})
 
-        output = read_stream("messages", config, SyncMode.incremental)
+        output = read_stream("messages", config, SyncMode.incremental, state=state)
 
+        assert [record["date_sent"] for record in records_of(output)] == ["2024-01-09T08:00:00Z"]
         assert cursors_by_account(final_state(output), "date_sent") == {
-            MAIN_ACCOUNT_SID: "2024-01-09T08:00:00Z",
-            SUBACCOUNT_SID: "2024-01-08T09:30:00Z",
+            MAIN_ACCOUNT_SID: "2024-01-09T23:55:00Z",
+            SUBACCOUNT_SID: "2024-01-08T06:00:00Z",
         }
 
     @HttpMocker()
@@ -191,7 +195,8 @@ class TestMessages:
                 api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": start, "DateSent<": end}), messages_page(date_sent).build()
             )
 
-        output = read_stream("messages", ConfigBuilder().with_start_date("2023-12-25T00:00:00Z").build(), SyncMode.incremental)
+        config = ConfigBuilder().with_start_date("2023-12-25T00:00:00Z").with_slice_step_duration("P7D").build()
+        output = read_stream("messages", config, SyncMode.incremental)
 
         cursors = [
             cursors_by_account(stream_state_of(message), "date_sent").get(MAIN_ACCOUNT_SID) for message in output.state_messages
@@ -199,7 +204,8 @@ class TestMessages:
         per_window = [cursor for cursor in cursors[:-1] if cursor]
         assert len(per_window) >= len(windows) - 1, cursors
         assert per_window == sorted(per_window)
-        assert cursors[-1] == "2024-01-09T08:00:00Z"
+        assert set(per_window) <= {"2023-12-25T00:00:00Z", "2024-01-01T00:00:00Z", "2024-01-08T00:00:00Z", "2024-01-09T23:55:00Z"}
+        assert cursors[-1] == "2024-01-09T23:55:00Z"
 
     @HttpMocker()
     def test_given_a_long_window_when_read_then_a_state_follows_every_few_thousand_records(
@@ -221,7 +227,7 @@ class TestMessages:
         assert len(records_of(output)) == 5
         # 2 mid-window (after records 2 and 4), 1 when the window closes, 1 at the end.
         assert len(output.state_messages) >= 4
-        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T05:00:00Z"}
+        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T23:55:00Z"}
 
     @HttpMocker()
     def test_given_state_when_read_then_the_first_window_starts_at_the_accounts_cursor(self, http_mocker: HttpMocker) -> None:
@@ -237,7 +243,7 @@ class TestMessages:
         output = read_stream("messages", ConfigBuilder().build(), SyncMode.incremental, state=state)
 
         assert [record["date_sent"] for record in records_of(output)] == ["2024-01-09T18:00:00Z"]
-        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T18:00:00Z"}
+        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T23:55:00Z"}
 
     @HttpMocker()
     def test_given_state_and_lookback_window_when_read_then_the_filter_starts_lookback_minutes_before_the_cursor(
@@ -255,7 +261,7 @@ class TestMessages:
         output = read_stream("messages", ConfigBuilder().with_lookback_window(60).build(), SyncMode.incremental, state=state)
 
         assert [record["date_sent"] for record in records_of(output)] == ["2024-01-09T05:30:00Z"]
-        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T06:00:00Z"}
+        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T23:55:00Z"}
 
     @HttpMocker()
     def test_given_state_for_main_account_only_when_a_subaccount_is_new_then_it_starts_at_start_date(self, http_mocker: HttpMocker) -> None:
@@ -281,7 +287,8 @@ class TestMessages:
 class TestCalls:
     @HttpMocker()
     def test_given_calls_when_read_then_windows_filter_on_end_time_and_state_follows_end_time(self, http_mocker: HttpMocker) -> None:
-        """Calls are windowed on `EndTime>=`/`EndTime<=` (a call is final once ended); the cursor is end_time."""
+        """Calls are windowed on `EndTime>=`/`EndTime<=` (a call is final once ended); the cursor is end_time, saved
+        where the account's complete windows end."""
         given_accounts(http_mocker)
         given_no_open_records(http_mocker, "Calls.json")
         http_mocker.get(
@@ -295,7 +302,7 @@ class TestCalls:
         output = read_stream("calls", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental)
 
         assert len(records_of(output)) == 2
-        assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T12:00:00Z"}
+        assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T23:55:00Z"}
 
     @HttpMocker()
     def test_given_state_and_lookback_window_when_read_then_end_time_filter_starts_lookback_before_the_state(
@@ -333,8 +340,8 @@ class TestOpenRecords:
     @HttpMocker()
     def test_given_a_queued_message_when_read_then_it_is_emitted_once_and_does_not_move_the_state(self, http_mocker: HttpMocker) -> None:
         """The open pass reads the newest messages unfiltered and keeps only those without date_sent: the queued
-        message arrives once, the sent one (also on that page) only from its window, and the state stays at the
-        newest date_sent."""
+        message arrives once, the sent one (also on that page) only from its window, and the state is where the
+        window ends: the queued message has no date_sent to move it further."""
         given_accounts(http_mocker)
         sent = a_record("messages", sid="SM" + "1" * 32, date_sent="Tue, 09 Jan 2024 08:00:00 +0000", num_media="0")
         queued = a_record("messages", sid=self.QUEUED, date_sent=None, status="queued", num_media="0")
@@ -349,7 +356,7 @@ class TestOpenRecords:
             ("SM" + "1" * 32, sent["status"]),
             (self.QUEUED, "queued"),
         ]
-        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T08:00:00Z"}
+        assert cursors_by_account(final_state(output), "date_sent") == {MAIN_ACCOUNT_SID: "2024-01-09T23:55:00Z"}
         assert not output.errors
 
     @HttpMocker()
@@ -406,7 +413,7 @@ class TestOpenRecords:
 
         statuses = sorted(record["status"] for record in records_of(output))
         assert statuses == sorted([a_record("calls")["status"], "queued", "ringing", "in-progress"])
-        assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T12:00:00Z"}
+        assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T23:55:00Z"}
 
     @HttpMocker()
     def test_given_failed_calls_without_end_time_when_read_then_those_created_since_the_accounts_cursor_arrive(
@@ -448,7 +455,7 @@ class TestOpenRecords:
 
         assert not output.errors
         assert sorted(record["sid"] for record in records_of(output)) == ["CA" + "a" * 32, "CA" + "c" * 32]
-        assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T06:00:00Z"}
+        assert cursors_by_account(final_state(output), "end_time") == {MAIN_ACCOUNT_SID: "2024-01-09T23:55:00Z"}
 
     def test_given_our_and_airbyte_state_shapes_then_the_failed_calls_bound_is_each_accounts_cursor_less_lookback_and_an_hour(
         self,
@@ -540,7 +547,7 @@ class TestOpenRecords:
             messages_page().build(),
         )
 
-        output = read_stream("messages", ConfigBuilder().build(), SyncMode.incremental)
+        output = read_stream("messages", ConfigBuilder().with_slice_step_duration("P7D").build(), SyncMode.incremental)
 
         assert not output.errors
         http_mocker.assert_number_of_calls(open_pass, 1)
@@ -560,7 +567,7 @@ class TestRecordings:
         output = read_stream("recordings", ConfigBuilder().with_start_date("2024-01-08").build(), SyncMode.incremental)
 
         assert [record["date_created"] for record in records_of(output)] == ["2024-01-08T21:23:00Z"]
-        assert cursors_by_account(final_state(output), "date_created") == {MAIN_ACCOUNT_SID: "2024-01-08T21:23:00Z"}
+        assert cursors_by_account(final_state(output), "date_created") == {MAIN_ACCOUNT_SID: "2024-01-09T23:55:00Z"}
 
 
 @freeze_time(NOW)
@@ -603,7 +610,9 @@ class TestConferences:
 class TestUsageRecords:
     @HttpMocker()
     def test_given_usage_records_when_read_then_windows_use_start_date_and_end_date_days(self, http_mocker: HttpMocker) -> None:
-        """Daily usage is windowed with `StartDate=YYYY-MM-DD&EndDate=YYYY-MM-DD`; the cursor is the record's start_date."""
+        """Daily usage is windowed with `StartDate=YYYY-MM-DD&EndDate=YYYY-MM-DD`; the cursor is the record's start_date,
+        saved as the last day of the complete windows by Twilio's clock (here yesterday: Twilio's Date, less five
+        minutes, is still yesterday), which the next sync reads again."""
         given_accounts(http_mocker)
         http_mocker.get(
             api_request(MAIN_ACCOUNT_SID, "Usage/Records/Daily.json", {"StartDate": "2024-01-01", "EndDate": "2024-01-08"}),

@@ -188,7 +188,7 @@ class TestAlerts:
     @HttpMocker()
     def test_given_alerts_when_read_incrementally_then_windows_use_iso_start_date_and_end_date(self, http_mocker: HttpMocker) -> None:
         """Monitor alerts are windowed with `StartDate`/`EndDate` (ISO 8601), consecutive windows sharing their boundary;
-        the cursor is date_generated, per account."""
+        the cursor is date_generated, per account, saved where the account's complete windows end."""
         given_accounts(http_mocker)
         http_mocker.get(
             product_request(ALERTS, {"StartDate": "2024-01-01T00:00:00Z", "EndDate": "2024-01-08T00:00:00Z"}, as_account(MAIN_ACCOUNT_SID)),
@@ -199,12 +199,12 @@ class TestAlerts:
             ProductPage("alerts").with_record(a_record("alerts", sid="NO" + "2" * 32, date_generated="2024-01-09T10:00:00Z")).build(),
         )
 
-        output = read_stream("alerts", ConfigBuilder().build(), SyncMode.incremental)
+        output = read_stream("alerts", ConfigBuilder().with_slice_step_duration("P7D").build(), SyncMode.incremental)
 
         assert sorted(record["sid"] for record in records_of(output)) == ["NO" + "1" * 32, "NO" + "2" * 32]
         state = final_state(output)
         assert {entry["partition"]["account_sid"]: entry["cursor"]["date_generated"] for entry in state["states"]} == {
-            MAIN_ACCOUNT_SID: "2024-01-09T10:00:00Z"
+            MAIN_ACCOUNT_SID: "2024-01-09T23:55:00Z"
         }
 
 

@@ -17,6 +17,7 @@ routes.py).  Per request, in order:
 """
 from __future__ import annotations
 
+import email.utils
 import random
 import socket
 import sys
@@ -142,6 +143,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - keep test output quiet
         pass
+
+    def date_time_string(self, timestamp=None) -> str:
+        """The `Date` header is Twilio's clock, which is the world's "now" (every record is dated at or before it),
+        not this machine's: an origin server with a clock sends the time it generated the response (RFC 9110,
+        section 6.6.1), and Twilio's records are dated by Twilio's clock. A world whose now is behind the real time
+        is a Twilio whose clock is behind the connector's."""
+        return email.utils.formatdate(self.server.world.state.now, usegmt=True)
 
     # ------------------------------------------------------------------ plumbing
     def _send(self, status: int, body: bytes, headers: dict | None = None, drop: bool = False,

@@ -1,0 +1,120 @@
+"""How long an account's date windows are: as long as its own history needs, measured with one request.
+
+Fixed windows cost a request each, full or empty: six years of P7D windows are 313 requests per account and stream,
+even for an account with 500 messages in all, and hundreds of subaccounts multiply that. So before an account's
+windows of a stream are made, one request asks Twilio for the newest page of the account's whole range (the same
+request the first page of a single window over that range would be):
+
+- The page is the last one (no next page), or its records say the whole range holds at most
+  `MOST_RECORDS_IN_ONE_WINDOW`: the range is read as one window, starting from that very page, which is not asked for
+  again. A sparse account costs exactly its pages.
+- Otherwise the range holds more: its windows are made `RECORDS_PER_WINDOW` long at the density of the page
+  (Twilio lists newest first, so the page's records span the newest part of the range), never shorter than
+  `SHORTEST_WINDOW`. A busy account gets as many windows as it has ten thousands of records, read in parallel and
+  checkpointed one by one; the probe's page is the one request spent on top of its pages.
+
+The probe is an estimate of where records are, never of what is read: every window is still read to its last page
+and every record is kept by the window that owns it (records.WindowBounds), whatever the windows' lengths.
+
+{"messages": [1,000 records from 2024-06-03T10:00:00Z down to 2024-06-02T10:00:00Z], "next_page_uri": "..."}
+over a range 2024-01-01 .. 2024-06-03T10:00:00Z -> about 154,000 records: windows of 10 days
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+from dataclasses import dataclass
+from typing import Any, List, Mapping, Optional
+
+import requests
+
+from .dates import to_iso_utc
+from .records import parsed_page
+
+# A complete window moves its account's state to where it ends, but never past Twilio's own clock at the moment the
+# window's first page was served (the response's Date header) less CLOCK_MARGIN: a record Twilio dates before that
+# instant existed when the page was served, whatever this machine's clock says (cdk_seam.py, point 5).
+CLOCK_MARGIN = datetime.timedelta(minutes=5)
+
+RECORDS_PER_WINDOW = 10_000
+MOST_RECORDS_IN_ONE_WINDOW = 15_000
+SHORTEST_WINDOW = datetime.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The windows of one account's range: one window (`step` None) starting from `first_page`, or windows `step`
+    long; `first_page` is None when the probe's page is not the first page of any window."""
+
+    step: Optional[datetime.timedelta]
+    first_page: Optional[requests.Response] = None
+
+    @property
+    def one_window(self) -> bool:
+        return self.step is None
+
+
+def plan_from_probe(
+    response: Optional[requests.Response], list_key: str, cursor_field: str, lower: datetime.datetime, upper: datetime.datetime
+) -> Optional[Plan]:
+    """The plan for the range [lower, upper) from the first page of a request over all of it, or None (keep the
+    configured windows) when the page says nothing about density."""
+    if response is None:
+        return None
+    if not response.ok:
+        # An error the error handler let through (a subaccount TaskRouter or Studio refuses, ...): the one window gets
+        # this same answer, and is handled as any window that got it.
+        return Plan(step=None, first_page=response)
+    body = parsed_page(response)
+    if body is None:
+        return None
+    records = body.get(list_key)
+    if not isinstance(records, list):
+        return None
+    if not next_page_link(body):
+        return Plan(step=None, first_page=response)
+    oldest = _oldest(records, cursor_field)
+    if oldest is None or not records:
+        return None
+    span = max(upper - oldest, datetime.timedelta(seconds=1))
+    estimated = len(records) * ((upper - lower) / span)
+    if estimated <= MOST_RECORDS_IN_ONE_WINDOW:
+        return Plan(step=None, first_page=response)
+    step = max(SHORTEST_WINDOW, span * (RECORDS_PER_WINDOW / len(records)))
+    return Plan(step=datetime.timedelta(seconds=round(step.total_seconds())))
+
+
+def served_at(response: Any) -> Optional[datetime.datetime]:
+    """Twilio's clock when it served `response` (its Date header), or None without a readable one."""
+    headers = getattr(response, "headers", None) or {}
+    value = headers.get("Date")
+    if not value:
+        return None
+    try:
+        instant = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return instant if instant.tzinfo else instant.replace(tzinfo=datetime.timezone.utc)
+
+
+def next_page_link(body: Mapping[str, Any]) -> Optional[str]:
+    """Twilio's link to the next page in either envelope: `next_page_uri` (2010 API) or `meta.next_page_url`."""
+    if "meta" in body:
+        return (body.get("meta") or {}).get("next_page_url") or None
+    return body.get("next_page_uri") or None
+
+
+def _oldest(records: List[Any], cursor_field: str) -> Optional[datetime.datetime]:
+    instants = []
+    for record in records:
+        value = to_iso_utc(record.get(cursor_field)) if isinstance(record, dict) else None
+        if value:
+            try:
+                instants.append(datetime.datetime.fromisoformat(value))
+            except ValueError:
+                continue
+    if not instants:
+        return None
+    oldest = min(instants)
+    return oldest if oldest.tzinfo else oldest.replace(tzinfo=datetime.timezone.utc)
