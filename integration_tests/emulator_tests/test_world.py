@@ -35,6 +35,18 @@ def test_world_description(emu):
     assert w["closed_account_sids"] == [w["accounts"][3]["sid"]]
 
 
+def test_given_any_response_then_its_date_header_is_the_worlds_clock(emu):
+    """Twilio dates its records by its own clock and sends that clock as `Date` (RFC 9110, 6.6.1): here the world's
+    now, whatever this machine's clock says, on a list page and on an error alike."""
+    import email.utils
+
+    main = emu.world["main_account_sid"]
+    answers = [client(emu).request(path) for path in ("/api" + acc_path(main) + "/Messages.json?PageSize=1", "/api/nothing")]
+    assert [status for status, _, _ in answers] == [200, 404]
+    for _, headers, _ in answers:
+        assert email.utils.parsedate_to_datetime(headers["Date"]).timestamp() == emu.world["now_epoch"]
+
+
 @pytest.mark.parametrize("stream", sorted(STREAM_KEYS))
 def test_truth_matches_full_walk(emu, stream):
     """Truth lists exactly the keys a sync reads from every host with the credentials each host accepts."""
