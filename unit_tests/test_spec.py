@@ -73,6 +73,12 @@ def test_given_free_text_field_when_spec_printed_then_it_shows_an_example(connec
     assert connection_specification["properties"][field].get("examples")
 
 
+def test_given_the_window_size_field_then_it_has_no_default(connection_specification) -> None:
+    """The UI fills a field's default into every new connection, and a slice_step_duration in the config fixes every
+    window's length: a default would turn off the windows each account's history sizes for itself."""
+    assert "default" not in connection_specification["properties"]["slice_step_duration"]
+
+
 @pytest.mark.parametrize("value", ["2024-01-01T00:00:00Z", "2024-01-01"])
 def test_given_documented_start_date_example_when_validated_then_it_is_accepted(connection_specification, value) -> None:
     """Every start_date example the spec shows passes the connector's own validation."""
