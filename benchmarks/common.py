@@ -22,7 +22,6 @@ AIRBYTE_VERSION = "0.16.0"
 AIRBYTE_DEFAULT_WORKERS = 3  # its manifest: default_concurrency "{{ config.get('num_workers', 3) }}"
 STREAMS = ("messages", "calls")
 SID_PREFIX = {b"SM": "messages", b"MM": "messages", b"CA": "calls"}
-PAGE = 1000
 SLICE = "A on B's slice"
 
 

@@ -1,4 +1,10 @@
-"""How contenders A, B and C are run and measured: the child process, its rusage and peak RSS, and its stdout scan."""
+"""How contenders A, B and C are run and measured: the child process, its rusage and peak RSS, and its stdout scan.
+
+  A   this connector at its defaults: `<this python> main.py read --config C --catalog K`
+  B   Airbyte's published airbyte-source-twilio==0.16.0 in its own venv (benchmarks/.work/airbyte-venv), pointed
+      at the emulator by a start-up hook (airbyte_redirect.py)
+  C   benchmarks/fetcher.py, a plain threaded requests + orjson fetcher, at A's default num_workers
+"""
 
 from __future__ import annotations
 
@@ -24,8 +30,11 @@ from benchmarks.worlds import World, minimum_requests
 
 @dataclass
 class Run:
-    label: str
-    contender: str
+    """One run of one contender: what it returned against the truth, and what it cost."""
+
+    label: str  # unique in the benchmark run, e.g. "dense r1 A"
+    contender: str  # A, B or C
+    group: str  # the row it counts for in its scenario's summary: "A", "C", "B-default", "A on B's slice" ...
     records: Dict[str, int]
     expected: Dict[str, int]
     missing: Dict[str, int]
@@ -46,6 +55,7 @@ class Run:
     buckets: Counter = field(default_factory=Counter)
     sys_cpu: float = 0.0
     ctx_switches: int = 0
+    subset: bool = False  # checked as a subset of the truth (an incremental sync): nothing unexpected, nothing twice
 
     @property
     def total(self) -> int:
@@ -63,7 +73,7 @@ class Run:
         if self.exit_code != 0:
             return f"EXIT {self.exit_code}"
         parts = []
-        for stream in self.expected:
+        for stream in self.records:
             miss, opn, extra = self.missing.get(stream, 0), self.missing_open.get(stream, 0), self.extra.get(stream, 0)
             if miss:
                 parts.append(f"{stream} -{miss}" + (f" ({opn} open)" if opn else ""))
@@ -71,7 +81,11 @@ class Run:
                 parts.append(f"{stream} +{extra} unexpected")
         if self.duplicates:
             parts.append(f"{self.duplicates} dup")
-        return "ok" if not parts else "MISMATCH: " + ", ".join(parts)
+        if parts:
+            return "MISMATCH: " + ", ".join(parts)
+        if not self.expected:
+            return "not checked"
+        return "ok (subset: none unexpected, none twice)" if self.subset else "ok"
 
 
 CURSORS = {"messages": b'"date_sent":"', "calls": b'"end_time":"'}
@@ -182,7 +196,10 @@ class PeakRss:
 
 def run_contender(world: World, label: str, contender: str, cmd: List[str], env: Dict[str, str], cwd: Path,
                   expected_since: Optional[datetime], streams: Tuple[str, ...], envelope: bool = True,
-                  timeout: float = 3600, note: str = "") -> Run:
+                  timeout: float = 3600, note: str = "", group: str = "", subset: bool = False) -> Run:
+    """Runs `cmd`, reads its stdout as it comes, and checks the SIDs against the emulator's truth since
+    `expected_since` (None: not checked): every expected record once, or with `subset` only that none is unexpected
+    or twice."""
     world.emu.reset_stats()
     emu_cpu0 = cpu_of(world.pid)
     (WORK / "logs").mkdir(parents=True, exist_ok=True)
@@ -222,15 +239,16 @@ def run_contender(world: World, label: str, contender: str, cmd: List[str], env:
             keys, open_keys = world.truth(stream, expected_since)
             want = keys | open_keys
             expected[stream] = len(want)
-            miss = want - got
-            missing[stream] = len(miss)
-            missing_open[stream] = len(miss & open_keys)
             extra[stream] = len(got - want)
+            if not subset:
+                miss = want - got
+                missing[stream] = len(miss)
+                missing_open[stream] = len(miss & open_keys)
     for other in set(sids) - set(streams):
         errors.append(f"{len(sids[other])} records of unexpected stream {other}")
-    run = Run(label, contender, records, expected, missing, missing_open, extra, duplicates, wall,
+    run = Run(label, contender, group or contender, records, expected, missing, missing_open, extra, duplicates, wall,
               usage.ru_utime + usage.ru_stime, peak.mb, emu_cpu, stats["requests"], stats,
-              proc.returncode, errors, states, note=note)
+              proc.returncode, errors, states, note=note, subset=subset)
     run.buckets = buckets
     run.sys_cpu = usage.ru_stime
     run.ctx_switches = usage.ru_nvcsw
@@ -243,13 +261,15 @@ def run_contender(world: World, label: str, contender: str, cmd: List[str], env:
     return run
 
 
-# --------------------------------------------------------------------------------------------- contenders
 class Contenders:
+    """Builds each contender's config, catalog and command line, and runs it against a world."""
+
     def __init__(self, args: argparse.Namespace, consts: Dict[str, Any]) -> None:
         self.args = args
         self.a_workers = int(consts["DEFAULT_NUM_WORKERS"])
         self.a_step = str(consts["DEFAULT_SLICE_STEP"])
         self.airbyte_venv = WORK / "airbyte-venv"
+        self.airbyte_versions = ["?", "?"]
         self.catalogs: Dict[Tuple[str, str, str], Path] = {}
 
     # ---------------- environment
@@ -264,6 +284,7 @@ class Contenders:
         return env
 
     def write(self, name: str, obj: Any) -> Path:
+        WORK.mkdir(parents=True, exist_ok=True)
         path = WORK / name
         path.write_text(json.dumps(obj, indent=1))
         return path
@@ -274,8 +295,8 @@ class Contenders:
 
     def a_config(self, world: World, start: datetime, tag: str) -> Path:
         # The user's minimum: credentials and a start date; num_workers, slice_step_duration ... at their defaults.
-        return self.write(f"config-A-{tag}.json", {"account_sid": world.main_sid, "auth_token": world.token,
-                                                   "start_date": iso(start)})
+        return self.write(f"config-A-{world.name}-{tag}.json", {"account_sid": world.main_sid, "auth_token": world.token,
+                                                                "start_date": iso(start)})
 
     def catalog(self, who: str, world: World, config: Path, streams: Tuple[str, ...], mode: str) -> Path:
         key = (who, ",".join(streams), mode)
@@ -307,14 +328,15 @@ class Contenders:
 
     def run_a(self, world: World, label: str, start: datetime, streams: Tuple[str, ...] = STREAMS,
               mode: str = "full_refresh", state: Optional[Path] = None, base_url: Optional[str] = None,
-              tag: str = "main", check: bool = True) -> Run:
+              tag: str = "main", check: bool = True, subset: bool = False, group: str = "A") -> Run:
         config = self.a_config(world, start, tag)
         catalog = self.catalog("A", world, config, streams, mode)
         cmd = self.a_cmd("read", "--config", str(config), "--catalog", str(catalog))
         if state:
             cmd += ["--state", str(state)]
-        run = run_contender(world, label, "A", cmd, self.env(world, base_url), REPO, start if check else None, streams)
-        if check:
+        run = run_contender(world, label, "A", cmd, self.env(world, base_url), REPO, start if check else None, streams,
+                            group=group, subset=subset)
+        if check and not subset:
             run.min_requests = minimum_requests(run.buckets, start, parse_step(self.a_step))
         return run
 
@@ -355,22 +377,23 @@ class Contenders:
             # 0.16.0's spec names the field `num_worker`, but its manifest reads `num_workers` (default 3): set both.
             config["num_worker"] = workers
             config["num_workers"] = workers
-        return self.write(f"config-B-{workers or 'default'}-{iso(start)[:10]}.json", config)
+        return self.write(f"config-B-{world.name}-{workers or 'default'}-{iso(start)[:10]}.json", config)
 
-    def run_b(self, world: World, label: str, start: datetime, workers: Optional[int]) -> Run:
+    def run_b(self, world: World, label: str, start: datetime, workers: Optional[int], group: str = "B") -> Run:
         config = self.b_config(world, start, workers)
         catalog = self.catalog("B", world, config, STREAMS, "full_refresh")
         cmd = [str(self.airbyte_venv / "bin" / "source-twilio"), "read", "--config", str(config), "--catalog", str(catalog)]
         run = run_contender(world, label, "B", cmd, self.env(world, airbyte=True), WORK, start, STREAMS,
-                            note=f"num_workers={workers or AIRBYTE_DEFAULT_WORKERS}")
+                            note=f"num_workers={workers or AIRBYTE_DEFAULT_WORKERS}", group=group)
         run.min_requests = minimum_requests(run.buckets, None, None)
         return run
 
     # ---------------- C
-    def run_c(self, world: World, label: str, start: datetime) -> Run:
+    def run_c(self, world: World, label: str, start: datetime, streams: Tuple[str, ...] = STREAMS,
+              base_url: Optional[str] = None) -> Run:
         cmd = [sys.executable, str(BENCH / "fetcher.py"), "--account-sid", world.main_sid, "--auth-token", world.token,
-               "--workers", str(self.a_workers), "--streams", ",".join(STREAMS)]
-        run = run_contender(world, label, "C", cmd, self.env(world), REPO, start, STREAMS, envelope=False,
+               "--workers", str(self.a_workers), "--streams", ",".join(streams)]
+        run = run_contender(world, label, "C", cmd, self.env(world, base_url), REPO, start, streams, envelope=False,
                             note=f"{self.a_workers} threads")
         run.min_requests = minimum_requests(run.buckets, None, None)
         return run

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -15,6 +14,7 @@ from typing import Any, Dict, List, Optional
 
 from benchmarks.common import REPO, STREAMS, WORK, log
 from benchmarks.contenders import Contenders
+from benchmarks.targets import Section
 from benchmarks.worlds import World
 
 
@@ -63,7 +63,7 @@ def profile_group(frames: List[str]) -> str:
     return "other (stdlib, interpreter)"
 
 
-def profile(args: argparse.Namespace, c: "Contenders", world: World, start: datetime) -> Optional[Dict[str, Any]]:
+def profile(c: Contenders, world: World, start: datetime) -> Optional[Dict[str, Any]]:
     """One more run of A under py-spy (`record --gil -f raw`: samples of the thread holding the GIL, i.e. where
     the Python CPU goes), summarised by the innermost frame's package and by function."""
     pyspy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
@@ -91,7 +91,6 @@ def profile(args: argparse.Namespace, c: "Contenders", world: World, start: date
         n = int(n)
         total += n
         frames = stack.split(";")
-        leaf = frames[-1]
         name = profile_group(frames)
         groups[name] = groups.get(name, 0) + n
         names = [re.sub(r"\(.*?(site-packages|lib/python3\.\d+)/", "(", re.sub(r":\d+\)$", ")", f)) for f in frames]
@@ -99,3 +98,30 @@ def profile(args: argparse.Namespace, c: "Contenders", world: World, start: date
         for func in set(names):
             inclusive[func] = inclusive.get(func, 0) + n
     return {"raw": raw, "wall": wall, "total": total, "groups": groups, "functions": functions, "inclusive": inclusive}
+
+
+def profile_section(c: Contenders, world: World) -> Section:
+    sec = Section("profile", "Where A's CPU goes (py-spy, samples of the thread holding the GIL)",
+                  world.describe() + "; streams messages + calls, full refresh.")
+    prof = profile(c, world, world.start_date)
+    if prof is None:
+        sec.lines.append("py-spy was not found on PATH or next to the interpreter (`pip install py-spy`): nothing profiled.")
+        return sec
+    total = max(prof["total"], 1)
+    L = sec.lines
+    L += [f"One extra full-refresh run of A on the dense world under `py-spy record --gil --rate 100 --format raw` "
+          f"({prof['total']:,} samples, {prof['wall']:.0f} s with the profiler attached; raw stacks in "
+          f"benchmarks/.work/{prof['raw'].name}). Each sample counts for the innermost frame of a known package "
+          "(stdlib helpers count for their caller: `_strptime` called by the CDK's cursor is the CDK's).", "",
+          "| where | share |", "|---|---:|"]
+    for name, n in sorted(prof["groups"].items(), key=lambda kv: -kv[1]):
+        L.append(f"| {name} | {n / total * 100:.1f}% |")
+    L += ["", "| function (innermost frame) | share |", "|---|---:|"]
+    for name, n in sorted(prof["functions"].items(), key=lambda kv: -kv[1])[:20]:
+        L.append(f"| `{name}` | {n / total * 100:.1f}% |")
+    L += ["", "Inclusive (the function and what it calls; thread and entry-point wrappers above 60% left out):", "",
+          "| function (anywhere in the stack) | share |", "|---|---:|"]
+    shown = [(k, v) for k, v in prof["inclusive"].items() if v / total <= 0.6]
+    for name, n in sorted(shown, key=lambda kv: -kv[1])[:25]:
+        L.append(f"| `{name}` | {n / total * 100:.1f}% |")
+    return sec

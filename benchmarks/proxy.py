@@ -1,4 +1,11 @@
-"""A small HTTP proxy in front of the emulator that counts requests per account and stream."""
+"""A small HTTP proxy in front of the emulator that counts requests per account, stream and kind of query.
+
+Kinds, from the query string (next pages carry their query's own filters, so a window's second page is a window):
+- `window`: a date range (`DateSent>`, `EndTime<`, ...): one of the connector's date windows;
+- `status`: a `Status=` filter without a date range: the open-records pass of calls;
+- `unfiltered`: neither: the open-records pass of messages, or a plain list (the fetcher's chains).
+`next` counts the requests that carry a `PageToken` (pages after a query's first), whatever their kind.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +13,72 @@ import http.client
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, Tuple
-from urllib.parse import urlsplit
+from typing import Any, Dict, List, Tuple
+from urllib.parse import parse_qs, urlsplit
+
+PATH = re.compile(r"/api/2010-04-01/Accounts(?:/(AC[0-9a-f]{32})(?:/([A-Za-z]+)\.json|\.json)?|\.json)")
+KINDS = ("window", "status", "unfiltered")
+
+
+def classify(path: str) -> Tuple[str, str, str, bool]:
+    """(account or "-", stream, kind, has PageToken) of a request path with its query string."""
+    parts = urlsplit(path)
+    m = PATH.match(parts.path)
+    account = m.group(1) if m and m.group(1) else "-"
+    stream = (m.group(2).lower() if m.group(2) else "accounts") if m else parts.path
+    query = parse_qs(parts.query, keep_blank_values=True)
+    if any(">" in key or "<" in key for key in query):
+        kind = "window"
+    elif "Status" in query:
+        kind = "status"
+    else:
+        kind = "unfiltered"
+    return account, stream, kind, "PageToken" in query
 
 
 class CountingProxy(ThreadingHTTPServer):
-    """Forwards GETs to the emulator and counts them per (account, stream); for the small incremental run only."""
+    """Forwards GETs to the emulator and counts them per (account, stream, kind); `counts` sums over kinds."""
 
     daemon_threads = True
 
     def __init__(self, upstream: str) -> None:
         u = urlsplit(upstream)
         self.upstream = (u.hostname, u.port)
-        self.counts: Dict[Tuple[str, str], int] = {}
+        self.by_kind: Dict[Tuple[str, str, str], int] = {}
+        self.next_pages: Dict[Tuple[str, str], int] = {}
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
         self.url = f"http://127.0.0.1:{self.server_address[1]}"
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
     def count(self, path: str) -> None:
-        m = re.match(r"/api/2010-04-01/Accounts(?:/(AC[0-9a-f]{32})(?:/([A-Za-z]+)\.json|\.json)?|\.json)", path)
-        account = (m.group(1) if m and m.group(1) else "-")
-        stream = (m.group(2).lower() if m and m.group(2) else "accounts") if m else path.split("?")[0]
+        account, stream, kind, paged = classify(path)
         with self.lock:
-            self.counts[(account, stream)] = self.counts.get((account, stream), 0) + 1
+            key = (account, stream, kind)
+            self.by_kind[key] = self.by_kind.get(key, 0) + 1
+            if paged:
+                self.next_pages[(account, stream)] = self.next_pages.get((account, stream), 0) + 1
+
+    @property
+    def counts(self) -> Dict[Tuple[str, str], int]:
+        out: Dict[Tuple[str, str], int] = {}
+        for (account, stream, _), n in self.by_kind.items():
+            out[(account, stream)] = out.get((account, stream), 0) + n
+        return dict(sorted(out.items()))
+
+    def rows(self) -> List[Dict[str, Any]]:
+        """One row per (account, stream): requests by kind, pages after the first, total."""
+        rows = []
+        for (account, stream), total in self.counts.items():
+            row = {"account": account, "stream": stream, "total": total, "next": self.next_pages.get((account, stream), 0)}
+            for kind in KINDS:
+                row[kind] = self.by_kind.get((account, stream, kind), 0)
+            rows.append(row)
+        return rows
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()
 
 
 class _ProxyHandler(BaseHTTPRequestHandler):
