@@ -34,11 +34,11 @@ SPECS = {
     "real-latency": WorldSpec("real-latency", 3, 20_000, 0),
     "memory": WorldSpec("memory", 3, 333_334, 0),
 }
-# Minutes each scenario takes on the 2-core machine (measured; the B column is what contender B adds to dense).
-MINUTES = {"full": {"dense": 7, "incremental": 2.5, "sparse": 1, "many-accounts": 2.5, "real-latency": 1.5, "memory": 4,
-                    "profile": 2.5, "B": 9},
-           "quick": {"dense": 1.5, "incremental": 0.5, "sparse": 1, "many-accounts": 1, "real-latency": 0.5,
-                     "memory": 1, "profile": 0.5, "B": 2.5}}
+# Minutes each scenario takes on the 2-core machine, measured (RESULTS.md); "B" is what contender B adds to dense.
+MINUTES = {"full": {"dense": 5, "incremental": 1.5, "sparse": 0.6, "many-accounts": 1.5, "real-latency": 1.2,
+                    "memory": 2.2, "profile": 1.5, "B": 9},
+           "quick": {"dense": 1.25, "incremental": 0.35, "sparse": 0.5, "many-accounts": 0.4, "real-latency": 0.6,
+                     "memory": 0.45, "profile": 0.4, "B": 2.5}}
 
 
 @dataclass
