@@ -56,6 +56,7 @@ class Run:
     sys_cpu: float = 0.0
     ctx_switches: int = 0
     subset: bool = False  # checked as a subset of the truth (an incremental sync): nothing unexpected, nothing twice
+    started: float = 0.0  # time.perf_counter() when the process was started (the proxy's timeline uses the same clock)
 
     @property
     def total(self) -> int:
@@ -250,6 +251,7 @@ def run_contender(world: World, label: str, contender: str, cmd: List[str], env:
               usage.ru_utime + usage.ru_stime, peak.mb, emu_cpu, stats["requests"], stats,
               proc.returncode, errors, states, note=note, subset=subset)
     run.buckets = buckets
+    run.started = started
     run.sys_cpu = usage.ru_stime
     run.ctx_switches = usage.ru_nvcsw
     log(f"  {run.total:,} records in {wall:.1f} s = {run.rate:,.0f}/s, cpu {run.cpu:.1f} s ({usage.ru_stime:.1f} sys, "

@@ -16,7 +16,7 @@ from typing import Any, List, Optional, Set
 
 from benchmarks.common import AIRBYTE_DEFAULT_WORKERS, AIRBYTE_PACKAGE, AIRBYTE_VERSION, SLICE, STREAMS, WORK, iso, log
 from benchmarks.contenders import Contenders, Run
-from benchmarks.proxy import CountingProxy
+from benchmarks.proxy import CountingProxy, timeline_line, timeline_summary
 from benchmarks.report import fmt_int, groups, med, raw_table, requests_table
 from benchmarks.targets import (Section, Target, bound_target, check_target, nothing_new_bound, open_pass_requests,
                                 ratio_target, spread_target)
@@ -35,10 +35,10 @@ SPECS = {
     "memory": WorldSpec("memory", 3, 333_334, 0),
 }
 # Minutes each scenario takes on the 2-core machine, measured (RESULTS.md); "B" is what contender B adds to dense.
-MINUTES = {"full": {"dense": 5, "incremental": 1.5, "sparse": 0.6, "many-accounts": 1.5, "real-latency": 1.2,
-                    "memory": 2.2, "profile": 1.5, "B": 9},
-           "quick": {"dense": 1.25, "incremental": 0.35, "sparse": 0.5, "many-accounts": 0.4, "real-latency": 0.6,
-                     "memory": 0.45, "profile": 0.4, "B": 2.5}}
+MINUTES = {"full": {"dense": 4, "incremental": 1, "sparse": 0.5, "many-accounts": 1.3, "real-latency": 1.3,
+                    "memory": 2, "profile": 1.5, "B": 7},
+           "quick": {"dense": 1, "incremental": 0.35, "sparse": 0.5, "many-accounts": 0.3, "real-latency": 0.55,
+                     "memory": 0.5, "profile": 0.4, "B": 1.7}}
 
 
 @dataclass
@@ -206,7 +206,8 @@ def sparse(b: Bench) -> Section:
         f"+ {floor['accounts_json']} Accounts.json. Records per account and stream (truth, open ones included): "
         + ", ".join(f"{s} {min(n for (_, st), n in per_floor.items() if st == s):,}-{max(n for (_, st), n in per_floor.items() if st == s):,}"
                     for s in STREAMS) + ".",
-        f"A's requests by stream (emulator): {by_stream}; C's: {cc.stats.get('by_stream', {})}.", "",
+        f"A's requests by stream (emulator): {by_stream}; C's: {cc.stats.get('by_stream', {})}.",
+        timeline_line("A's requests over time", timeline_summary(proxy.timeline, a.started, a.wall), c.a_workers), "",
         "A's requests per account and stream (counting proxy):", "", *requests_table(proxy.rows(), floor_cell)]
     sec.targets += [
         ratio_target("sparse", "A's requests at most 1.2x the floor", a.requests, floor["total"], at_most=1.2,
@@ -256,9 +257,19 @@ def real_latency(b: Bench, dense_rate: Optional[float]) -> Section:
         start = world.start_date
         sec = Section("real-latency", f"Real latency ({spec.latency_ms:g} ms per request): records/s of A",
                       world.describe() + "; stream messages, full refresh.")
-        for r in range(1, b.side_rounds + 1):
-            sec.runs.append(c.run_a(world, f"real-latency r{r} A", start, streams=streams))
-            sec.runs.append(c.run_c(world, f"real-latency r{r} C", start, streams=streams))
+        # A goes through the counting proxy (a millisecond or two against a second per request) for its timeline.
+        proxy = CountingProxy(world.emu.url)
+        timelines = []
+        try:
+            for r in range(1, b.side_rounds + 1):
+                proxy.reset()
+                run = c.run_a(world, f"real-latency r{r} A", start, streams=streams, base_url=proxy.url)
+                sec.runs.append(run)
+                timelines.append(timeline_line(f"- r{r} A", timeline_summary(list(proxy.timeline), run.started, run.wall),
+                                               c.a_workers))
+                sec.runs.append(c.run_c(world, f"real-latency r{r} C", start, streams=streams))
+        finally:
+            proxy.close()
         source = "the dense world's A (median, this run)"
         if dense_rate is None:
             # The dense world did not run (--only real-latency): A on this world at the dense world's latency stands in.
@@ -277,6 +288,7 @@ def real_latency(b: Bench, dense_rate: Optional[float]) -> Section:
                      f"{reference:,.0f} records/s. A made {a_req:,.0f} requests: at {spec.latency_ms:g} ms each and "
                      f"{c.a_workers} in flight, at least {a_req * spec.latency_ms / 1000 / c.a_workers:.1f} s of waiting. "
                      f"C (one chain per account, not a target here): {med([r.rate for r in g['C']]):,.0f} records/s.")
+    sec.lines += ["", "Where A's time goes (its requests through the counting proxy):", "", *timelines]
     sec.targets += [
         ratio_target("real-latency", "A's records/s at least 80% of min(dense A, num_workers x 1,000)", a_rate,
                      reference, at_least=0.8, what="records/s", labels=("A", "reference")),

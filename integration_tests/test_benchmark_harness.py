@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from benchmarks import run as bench_run
-from benchmarks.proxy import classify
+from benchmarks.proxy import classify, timeline_line, timeline_summary
 from benchmarks.scenarios import SPECS, scaled
 from benchmarks.targets import (Target, bound_target, check_target, nothing_new_bound, open_pass_requests, ratio_target,
                                 request_floor, spread, spread_target)
@@ -82,6 +82,21 @@ def test_proxy_classifies_windows_pass_and_next_pages():
     assert classify(f"{base}/Calls.json?PageSize=1000&Status=ringing") == (AC1, "calls", "status", False)
     assert classify(f"{base}/Messages.json?PageSize=1000&PageToken=PA1&Page=1") == (AC1, "messages", "unfiltered", True)
     assert classify("/api/2010-04-01/Accounts.json?PageSize=1000") == ("-", "accounts", "unfiltered", False)
+
+
+def test_timeline_tells_start_up_windows_and_pass():
+    t0 = 100.0  # the process started at perf_counter 100
+    timeline = [(t0 + 2, t0 + 3, "-", "accounts", "unfiltered"),
+                (t0 + 3, t0 + 4, AC1, "messages", "window"), (t0 + 3, t0 + 4, AC2, "messages", "window"),
+                (t0 + 4, t0 + 5, AC1, "messages", "unfiltered"), (t0 + 5, t0 + 6, AC2, "messages", "unfiltered")]
+    s = timeline_summary(timeline, t0, wall=6.5)
+    assert (s["first"], s["last"], s["exit"], s["requests"]) == (2, 6, 6.5, 5)
+    assert s["in_flight"] == 5 / 4
+    assert s["streams"]["messages"]["windows"] == (3, 4, 2)
+    assert s["streams"]["messages"]["pass"] == (4, 6, 2, 4.5, 5)
+    line = timeline_line("A", s, 10)
+    assert "first request at 2.0 s" in line and "the last at 5.0 s" in line
+    assert timeline_summary([], t0, 1.0) == {}
 
 
 def test_quick_is_a_fifth_of_each_world():
