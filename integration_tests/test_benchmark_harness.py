@@ -1,0 +1,129 @@
+"""Smoke test of the benchmark harness (benchmarks/), so it cannot rot unnoticed while the connector changes.
+
+The arithmetic of the targets is checked directly; then the harness runs its smallest configuration of two scenarios
+(many-accounts and incremental, --scale 0.002, no latency, one round, no contender B) end to end against tiny
+emulator worlds and must append a section with a verdict for every target.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from benchmarks import run as bench_run
+from benchmarks.proxy import classify, timeline_line, timeline_summary
+from benchmarks.scenarios import SPECS, scaled
+from benchmarks.targets import (Target, bound_target, check_target, nothing_new_bound, open_pass_requests, ratio_target,
+                                request_floor, spread, spread_target)
+
+AC1, AC2 = "AC" + "1" * 32, "AC" + "2" * 32
+
+
+def test_request_floor_counts_pages_pass_and_accounts_listing():
+    records = {(AC1, "messages"): 2500, (AC1, "calls"): 0, (AC2, "messages"): 1000, (AC2, "calls"): 1001}
+    floor = request_floor(records, {"messages": 1, "calls": 7}, accounts=2)
+    # pages: 3 + 1 (an empty list still costs a request) + 1 + 2; pass: 2 x (1 + 7); Accounts.json: 1
+    assert floor == {"pages": 7, "pass": 16, "accounts_json": 1, "total": 24}
+    assert request_floor({}, {}, accounts=1001)["accounts_json"] == 2
+
+
+def test_open_pass_is_read_from_the_connectors_table():
+    from source_twilio.open_records import OPEN_RECORD_PASSES
+
+    counts = open_pass_requests()
+    assert set(counts) == set(OPEN_RECORD_PASSES)
+    for name, p in OPEN_RECORD_PASSES.items():
+        assert counts[name] == len(p.in_flight) + len(p.settled) >= 1
+
+
+def test_nothing_new_bound():
+    # per account: messages (1 window + 1 pass) + calls (1 + 7) + one more messages page; plus Accounts.json
+    assert nothing_new_bound(3, ("messages", "calls"), {"messages": 1, "calls": 7}) == 3 * 11 + 1
+    assert nothing_new_bound(2, ("calls",), {"calls": 7}) == 2 * 8 + 1
+
+
+def test_ratio_and_bound_verdicts():
+    t = ratio_target("dense", "A >= 50% of C", 5000, 10000, at_least=0.5, what="records/s")
+    assert t.met is True and "0.50x" in t.figures and t.line().startswith("- A >= 50% of C: **met**")
+    t = ratio_target("sparse", "requests", 1896, 51, at_most=1.2, labels=("A", "floor"))
+    assert t.met is False and "37.18x" in t.figures and "**NOT met**" in t.line()
+    assert ratio_target("x", "y", 1.0, 0.0, at_least=1).met is None
+    with pytest.raises(ValueError):
+        ratio_target("x", "y", 1.0, 1.0)
+    assert bound_target("memory", "RSS", 299.9, 300, "MB", strict=True).met is True
+    assert bound_target("memory", "RSS", 300, 300, "MB", strict=True).met is False
+    assert bound_target("incremental", "requests", 34, 34, "requests").met is True
+
+
+def test_spread_and_its_verdict():
+    s = spread([100, 130, 110])
+    assert (s["min"], s["max"], s["median"]) == (100, 130, 110) and math.isclose(s["spread"], 0.30)
+    assert spread_target("dense", "rounds", [100, 130, 110], 0.30).met is True
+    assert spread_target("dense", "rounds", [100, 131], 0.30).met is False
+    assert spread_target("dense", "rounds", [100], 0.30).met is None
+
+
+def test_check_verdict():
+    ok = SimpleNamespace(label="r1 A", ok=True, total=10, subset=False, check=lambda: "ok")
+    bad = SimpleNamespace(label="r2 A", ok=False, total=9, subset=False, check=lambda: "MISMATCH: messages -1")
+    assert check_target("dense", "A", [ok]).met is True
+    t = check_target("dense", "A", [ok, bad])
+    assert t.met is False and "r2 A: MISMATCH: messages -1" in t.figures
+    assert check_target("dense", "A", []) == Target("dense", "A: every record exactly once", None, "no run")
+
+
+def test_proxy_classifies_windows_pass_and_next_pages():
+    base = f"/api/2010-04-01/Accounts/{AC1}"
+    assert classify(f"{base}/Messages.json?PageSize=1000&DateSent%3E=2024-01-01T00:00:00Z&DateSent%3C=2024-01-07T23:59:59Z") == \
+        (AC1, "messages", "window", False)
+    assert classify(f"{base}/Calls.json?PageSize=1000&Status=ringing") == (AC1, "calls", "status", False)
+    assert classify(f"{base}/Messages.json?PageSize=1000&PageToken=PA1&Page=1") == (AC1, "messages", "unfiltered", True)
+    assert classify("/api/2010-04-01/Accounts.json?PageSize=1000") == ("-", "accounts", "unfiltered", False)
+
+
+def test_timeline_tells_start_up_windows_and_pass():
+    t0 = 100.0  # the process started at perf_counter 100
+    timeline = [(t0 + 2, t0 + 3, "-", "accounts", "unfiltered"),
+                (t0 + 3, t0 + 4, AC1, "messages", "window"), (t0 + 3, t0 + 4, AC2, "messages", "window"),
+                (t0 + 4, t0 + 5, AC1, "messages", "unfiltered"), (t0 + 5, t0 + 6, AC2, "messages", "unfiltered")]
+    s = timeline_summary(timeline, t0, wall=6.5)
+    assert (s["first"], s["last"], s["exit"], s["requests"]) == (2, 6, 6.5, 5)
+    assert s["in_flight"] == 5 / 4
+    assert s["streams"]["messages"]["windows"] == (3, 4, 2)
+    assert s["streams"]["messages"]["pass"] == (4, 6, 2, 4.5, 5)
+    line = timeline_line("A", s, 10)
+    assert "first request at 2.0 s" in line and "the last at 5.0 s" in line
+    assert timeline_summary([], t0, 1.0) == {}
+
+
+def test_quick_is_a_fifth_of_each_world():
+    quick = {name: scaled(spec, 0.2) for name, spec in SPECS.items()}
+    assert (quick["dense"].messages, quick["dense"].calls) == (20_000, 10_000)
+    assert quick["many-accounts"].accounts == 41 and quick["sparse"].history_days == 6 * 365
+    assert SPECS["memory"].messages * SPECS["memory"].accounts >= 1_000_000
+
+
+def test_smallest_configuration_reports_every_target(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    argv = ["--only", "many-accounts,incremental", "--scale", "0.002", "--rounds", "1", "--latency-ms", "0",
+            "--skip-airbyte", "--results", str(results)]
+    assert bench_run.main(argv) == 0
+    text = results.read_text()
+    assert text.startswith("# Benchmark results")
+    assert re.search(r"^## \d{4}-\d\d-\d\d \d\d:\d\d UTC \(scale 0.002\)$", text, re.MULTILINE)
+    assert "Command: `python benchmarks/run.py --only many-accounts,incremental" in text
+    assert "### Many accounts: wall time of A vs C" in text and "### Incremental with nothing new" in text
+    verdicts = re.findall(r"^- (.+?): \*\*(met|NOT met|n/a)\*\*", text, re.MULTILINE)
+    names = [name for name, _ in verdicts]
+    assert "A's wall time within 1.5x of C's (medians)" in names
+    assert "nothing new: at most a few requests per account and stream" in names
+    # every record exactly once, whatever the speed: a failure here is the harness's or the connector's correctness
+    checks = [(name, verdict) for name, verdict in verdicts if "record" in name]
+    assert {name for name, _ in checks} == {"A: every record exactly once", "C: every record exactly once",
+                                            "A, 1st sync: every record exactly once",
+                                            "A, 2nd sync: no record unexpected or twice"}
+    assert all(verdict == "met" for _, verdict in checks), text
+    assert "| scenario | target | verdict | figures |" in text
