@@ -179,7 +179,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             step = datetime.timedelta.max if plan.one_window else plan.step
             cursor = self._cursor_per_partition.get(self._to_partition_key(partition.partition))
             if cursor is not None:
-                cursor._slice_range = step
+                _size_windows(cursor, step)
             else:
                 self._pending_step = step
         yield from super()._generate_slices_from_partition(partition, parent_state)
@@ -188,7 +188,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         cursor = super()._create_cursor(cursor_state, runtime_lookback_window)
         step, self._pending_step = self._pending_step, None
         if step is not None:
-            cursor._slice_range = step
+            _size_windows(cursor, step)
         return cursor
 
     def close_partition(self, partition: Any) -> None:
@@ -261,6 +261,22 @@ def _instant(value: Any) -> Optional[datetime.datetime]:
     return instant if instant.tzinfo else instant.replace(tzinfo=datetime.timezone.utc)
 
 
+def _size_windows(cursor: ConcurrentCursor, step: datetime.timedelta) -> None:
+    """Makes an account's windows `step` long; several of them come newest first, so that the open-records pass,
+    which follows the newest window, runs while the older ones are read rather than after them (the state still
+    only moves over the complete range from its start)."""
+    cursor._slice_range = step
+    if step == datetime.timedelta.max or "stream_slices" in vars(cursor):
+        return
+    oldest_first = cursor.stream_slices
+
+    def newest_first() -> Iterator[StreamSlice]:
+        windows = list(oldest_first())
+        return iter(windows[-1:] + windows[:-1])
+
+    cursor.stream_slices = newest_first  # type: ignore[method-assign]
+
+
 def _whole_range(windows: list) -> Optional[Tuple[str, str, str, str]]:
     """(start field, end field, start, end) of consecutive windows of seconds, when there are two or more of them."""
     if len(windows) < 2:
@@ -314,11 +330,12 @@ class _FirstPages:
 class WindowSizer:
     """Probes accounts (in a small pool, a few ahead of the windows being made) and hands each its Plan."""
 
-    def __init__(self, fetch: Callable[..., Any], first_pages: _FirstPages, extractor: TwilioListExtractor, lookahead: int) -> None:
+    def __init__(self, fetch: Callable[..., Any], first_pages: _FirstPages, extractor: TwilioListExtractor, workers: int) -> None:
         self._fetch = fetch
         self._first_pages = first_pages
         self._extractor = extractor
-        self.lookahead = lookahead
+        self._workers = workers
+        self.lookahead = workers
         self._plans: Dict[str, "Future[Optional[Plan]]"] = {}
         self._pool: Optional[ThreadPoolExecutor] = None
 
@@ -333,7 +350,7 @@ class WindowSizer:
         if lower is None or upper is None:
             return None
         response = self._fetch(whole)
-        plan = plan_from_probe(response, self._extractor.records_key, self._extractor.cursor_key, lower, upper)
+        plan = plan_from_probe(response, self._extractor.records_key, self._extractor.cursor_key, lower, upper, self._workers)
         if plan is not None and plan.first_page is not None:
             self._first_pages.put(whole, plan.first_page)
         return plan
@@ -408,8 +425,8 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], slots: threadi
             with slots:
                 return fetch(whole, None)
 
-        lookahead = max(1, int(config.get("__num_workers") or DEFAULT_NUM_WORKERS))
-        cursor._sizer = WindowSizer(probe, first_pages, extractor, lookahead)
+        workers = max(1, int(config.get("__num_workers") or DEFAULT_NUM_WORKERS))
+        cursor._sizer = WindowSizer(probe, first_pages, extractor, workers)
 
 
 def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:

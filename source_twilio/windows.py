@@ -5,25 +5,28 @@ even for an account with 500 messages in all, and hundreds of subaccounts multip
 windows of a stream are made, one request asks Twilio for the newest page of the account's whole range (the same
 request the first page of a single window over that range would be):
 
-- The page is the last one (no next page), or its records say the whole range holds at most
-  `MOST_RECORDS_IN_ONE_WINDOW`: the range is read as one window, starting from that very page, which is not asked for
-  again. A sparse account costs exactly its pages.
-- Otherwise the range holds more: its windows are made `RECORDS_PER_WINDOW` long at the density of the page
-  (Twilio lists newest first, so the page's records span the newest part of the range), never shorter than
-  `SHORTEST_WINDOW`. A busy account gets as many windows as it has ten thousands of records, read in parallel and
-  checkpointed one by one; the probe's page is the one request spent on top of its pages.
+- The page is the last one (no next page), or its records say the whole range holds at most a window's worth of
+  pages: the range is read as one window, starting from that very page, which is not asked for again. A sparse
+  account costs exactly its pages.
+- Otherwise its windows are cut at the density of the page (Twilio lists newest first, so the page's records span
+  the newest part of the range) to hold a few pages each: enough windows that `num_workers` requests can run at
+  once on one busy account (pages per window = the estimated pages / num_workers, from MIN_PAGES_PER_WINDOW to
+  MAX_PAGES_PER_WINDOW), each a tenth short of a whole number of pages so that a window of k pages costs k requests,
+  never shorter than SHORTEST_WINDOW. The probe's page is the one request spent on top of the account's pages.
 
 The probe is an estimate of where records are, never of what is read: every window is still read to its last page
 and every record is kept by the window that owns it (records.WindowBounds), whatever the windows' lengths.
 
 {"messages": [1,000 records from 2024-06-03T10:00:00Z down to 2024-06-02T10:00:00Z], "next_page_uri": "..."}
-over a range 2024-01-01 .. 2024-06-03T10:00:00Z -> about 154,000 records: windows of 10 days
+over a range 2024-01-01 .. 2024-06-03T10:00:00Z, num_workers 10 -> about 154 pages: windows of 9 pages (9,000
+records, 9 days)
 """
 
 from __future__ import annotations
 
 import datetime
 import email.utils
+import math
 from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional
 
@@ -37,8 +40,9 @@ from .records import parsed_page
 # instant existed when the page was served, whatever this machine's clock says (cdk_seam.py, point 5).
 CLOCK_MARGIN = datetime.timedelta(minutes=5)
 
-RECORDS_PER_WINDOW = 10_000
-MOST_RECORDS_IN_ONE_WINDOW = 15_000
+MIN_PAGES_PER_WINDOW = 2
+MAX_PAGES_PER_WINDOW = 10
+FILL = 0.9  # a window is cut to hold 90% of its whole pages: the density it is cut at is an estimate
 SHORTEST_WINDOW = datetime.timedelta(minutes=1)
 
 
@@ -56,15 +60,20 @@ class Plan:
 
 
 def plan_from_probe(
-    response: Optional[requests.Response], list_key: str, cursor_field: str, lower: datetime.datetime, upper: datetime.datetime
+    response: Optional[requests.Response],
+    list_key: str,
+    cursor_field: str,
+    lower: datetime.datetime,
+    upper: datetime.datetime,
+    workers: int,
 ) -> Optional[Plan]:
     """The plan for the range [lower, upper) from the first page of a request over all of it, or None (keep the
     configured windows) when the page says nothing about density."""
     if response is None:
         return None
     if not response.ok:
-        # An error the error handler let through (a subaccount TaskRouter or Studio refuses, ...): the one window gets
-        # this same answer, and is handled as any window that got it.
+        # An error the error handler let through (a suspended subaccount, a product refusing, ...): the one window
+        # gets this same answer, and is handled as any window that got it.
         return Plan(step=None, first_page=response)
     body = parsed_page(response)
     if body is None:
@@ -77,11 +86,13 @@ def plan_from_probe(
     oldest = _oldest(records, cursor_field)
     if oldest is None or not records:
         return None
+    page_size = len(records)  # a page followed by another is a full one
     span = max(upper - oldest, datetime.timedelta(seconds=1))
-    estimated = len(records) * ((upper - lower) / span)
-    if estimated <= MOST_RECORDS_IN_ONE_WINDOW:
+    pages = (upper - lower) / span  # the range holds about this many pages like this one
+    pages_per_window = min(MAX_PAGES_PER_WINDOW, max(MIN_PAGES_PER_WINDOW, math.ceil(pages / max(1, workers))))
+    if pages <= pages_per_window + 0.5:
         return Plan(step=None, first_page=response)
-    step = max(SHORTEST_WINDOW, span * (RECORDS_PER_WINDOW / len(records)))
+    step = max(SHORTEST_WINDOW, span * (FILL * pages_per_window))
     return Plan(step=datetime.timedelta(seconds=round(step.total_seconds())))
 
 

@@ -32,7 +32,7 @@ from builders import (
 )
 from freezegun import freeze_time
 
-from source_twilio.windows import MOST_RECORDS_IN_ONE_WINDOW, RECORDS_PER_WINDOW, SHORTEST_WINDOW, Plan, plan_from_probe
+from source_twilio.windows import FILL, MAX_PAGES_PER_WINDOW, MIN_PAGES_PER_WINDOW, SHORTEST_WINDOW, Plan, plan_from_probe
 
 START = "2023-01-01T00:00:00Z"  # a year and nine days before NOW: 54 windows of P7D
 WHOLE = {"DateSent>": START, "DateSent<": NOW}
@@ -147,18 +147,19 @@ class TestOneWindow:
 @freeze_time(NOW)
 class TestMeasuredWindows:
     @HttpMocker()
-    def test_given_a_busy_account_when_read_then_its_windows_are_as_long_as_ten_thousand_records_at_the_probes_density(
+    def test_given_a_busy_account_when_read_then_its_windows_hold_a_few_pages_at_the_probes_density_newest_first(
         self, http_mocker: HttpMocker
     ) -> None:
-        """Ten messages in the newest ten minutes, with more pages: about 57,600 in the 40 days, so windows of
-        10 minutes x 10,000 / 10 = 6 days 22:40, each read (and the probe's page not reused)."""
+        """A full page of 10 messages spanning the newest 20 hours, with more pages: about 48 pages in the 40 days;
+        with one worker a window holds 10 pages (0.9 x 10 x 10 = 90 messages, 7 days 12 hours). Each window is read
+        once, the newest first, and the probe's page is not reused."""
         start = "2023-12-01T00:00:00Z"
         given_accounts(http_mocker)
         given_no_open_records(http_mocker, "Messages.json")
-        newest = [at(NOW) - datetime.timedelta(minutes=minutes) for minutes in range(1, 11)]
+        newest = [at(NOW) - datetime.timedelta(hours=hours) for hours in range(2, 21, 2)]  # 2h .. 20h ago
         probe = api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": start, "DateSent<": NOW})
         http_mocker.get(probe, messages(MAIN_ACCOUNT_SID, *newest).with_next_page_uri("/never").build())
-        step = datetime.timedelta(seconds=round((at(NOW) - newest[-1]).total_seconds() * RECORDS_PER_WINDOW / 10))
+        step = datetime.timedelta(seconds=round((at(NOW) - newest[-1]).total_seconds() * FILL * MAX_PAGES_PER_WINDOW))
         bounds: List[datetime.datetime] = [at(start)]
         while bounds[-1] + step < at(NOW):
             bounds.append(bounds[-1] + step)
@@ -168,15 +169,17 @@ class TestMeasuredWindows:
         for index, window in enumerate(windows):
             http_mocker.get(window, messages(MAIN_ACCOUNT_SID, bounds[index] + datetime.timedelta(hours=1)).build())
 
-        output = read_stream("messages", ConfigBuilder().with_start_date(start).build(), SyncMode.incremental)
+        output = read_stream("messages", ConfigBuilder().with_start_date(start).with_field("num_workers", 1).build(), SyncMode.incremental)
 
         assert not output.errors
-        assert step == datetime.timedelta(days=6, hours=22, minutes=40)
+        assert step == datetime.timedelta(days=7, hours=12)
         http_mocker.assert_number_of_calls(probe, 1)
         for window in windows:
             http_mocker.assert_number_of_calls(window, 1)
         assert len(records_of(output)) == len(windows) == 6
         assert state_of(output) == {MAIN_ACCOUNT_SID: SETTLED}
+        sent = [record["date_sent"] for record in records_of(output)]
+        assert sent[0] == max(sent) and sent[1:] == sorted(sent[1:])  # one worker: the newest window first, then in order
 
     @HttpMocker()
     def test_given_slice_step_duration_when_read_then_no_probe_and_every_window_that_long(self, http_mocker: HttpMocker) -> None:
@@ -215,10 +218,12 @@ def page(*sent: str, next_uri: str = "") -> Dict[str, Any]:
         (FakeResponse(page("Wed, 10 Jan 2024 10:00:00 +0000")), Plan(step=None)),  # the last page: one window
         (FakeResponse(page()), Plan(step=None)),  # nothing at all: one window
         (FakeResponse({"code": 20403}, 403), Plan(step=None)),  # let through by the error handler: one window, that answer
-        # 2 records in the newest day, more pages: about 20 in ten days, at most MOST_RECORDS_IN_ONE_WINDOW: one window
-        (FakeResponse(page("Wed, 10 Jan 2024 10:00:00 +0000", "Wed, 10 Jan 2024 00:00:00 +0000", next_uri="/n")), Plan(step=None)),
-        # 1,000 records in the newest 10 minutes: 1,440,000 in the range; windows of 100 minutes
-        (FakeResponse({"messages": [{"date_sent": "2024-01-10T23:50:00Z"}] * 1000, "next_page_uri": "/n"}), Plan(step=datetime.timedelta(minutes=100))),
+        # a full page (2) spanning the newest 4 days of 10, more pages: about 2.5 pages, at most 2 + 0.5: one window
+        (FakeResponse(page("Wed, 10 Jan 2024 10:00:00 +0000", "Sun, 07 Jan 2024 00:00:00 +0000", next_uri="/n")), Plan(step=None)),
+        # 1,000 records in the newest 10 minutes: 1,440 pages; 10 workers: windows of 10 pages at 0.9, 90 minutes
+        (FakeResponse({"messages": [{"date_sent": "2024-01-10T23:50:00Z"}] * 1000, "next_page_uri": "/n"}), Plan(step=datetime.timedelta(minutes=90))),
+        # 1,000 records in the newest 2 days: 5 pages; 10 workers: windows of 2 pages at 0.9, 3.6 days
+        (FakeResponse({"messages": [{"date_sent": "2024-01-09T00:00:00Z"}] * 1000, "next_page_uri": "/n"}), Plan(step=datetime.timedelta(days=3.6))),
         # all on the same second: the shortest window
         (FakeResponse({"messages": [{"date_sent": "2024-01-10T23:59:59Z"}] * 1000, "next_page_uri": "/n"}), Plan(step=SHORTEST_WINDOW)),
         # a page without a date to measure: the configured windows
@@ -226,8 +231,8 @@ def page(*sent: str, next_uri: str = "") -> Dict[str, Any]:
         (None, None),
     ],
 )
-def test_given_a_probe_page_then_the_plan_is_one_window_or_windows_of_ten_thousand_records(response: Any, expected: Any) -> None:
-    plan = plan_from_probe(response, "messages", "date_sent", LOWER, UPPER)
+def test_given_a_probe_page_then_the_plan_is_one_window_or_windows_of_a_few_pages(response: Any, expected: Any) -> None:
+    plan = plan_from_probe(response, "messages", "date_sent", LOWER, UPPER, workers=10)
 
     if expected is None:
         assert plan is None
@@ -236,34 +241,5 @@ def test_given_a_probe_page_then_the_plan_is_one_window_or_windows_of_ten_thousa
         assert (plan.first_page is response) == plan.one_window
 
 
-def test_given_the_thresholds_then_one_window_covers_at_most_a_window_and_a_half_of_records() -> None:
-    assert RECORDS_PER_WINDOW < MOST_RECORDS_IN_ONE_WINDOW <= 2 * RECORDS_PER_WINDOW
-
-
-@freeze_time(NOW)
-class TestTwilioClock:
-    """A complete range's state never passes Twilio's clock (the Date header of its window's first page) less
-    CLOCK_MARGIN: a record Twilio dates before this machine's now, but after its own, is listed later."""
-
-    @pytest.mark.parametrize(
-        "date_header, expected",
-        [
-            ("Tue, 09 Jan 2024 22:00:00 GMT", "2024-01-09T21:55:00Z"),  # Twilio two hours behind this machine
-            ("Wed, 10 Jan 2024 03:00:00 GMT", NOW),  # Twilio ahead: the window's end
-            (None, "2024-01-09T08:00:00Z"),  # no Date header: the CDK's rule, the newest record
-        ],
-    )
-    def test_given_twilios_clock_when_a_window_completes_then_the_state_stops_before_it(self, date_header: Any, expected: str) -> None:
-        from airbyte_cdk.test.mock_http import HttpResponse
-
-        body = messages(MAIN_ACCOUNT_SID, at("2024-01-09T08:00:00Z")).build().body
-        with HttpMocker() as http_mocker:
-            given_accounts(http_mocker)
-            given_no_open_records(http_mocker, "Messages.json")
-            http_mocker.get(
-                api_request(MAIN_ACCOUNT_SID, "Messages.json", {"DateSent>": "2024-01-08T00:00:00Z", "DateSent<": NOW}),
-                HttpResponse(body, 200, {"Date": date_header} if date_header else {}),
-            )
-            output = read_stream("messages", ConfigBuilder().with_start_date("2024-01-08T00:00:00Z").build(), SyncMode.incremental)
-
-        assert state_of(output) == {MAIN_ACCOUNT_SID: expected}
+def test_given_the_window_bounds_then_a_window_holds_a_few_whole_pages() -> None:
+    assert 1 <= MIN_PAGES_PER_WINDOW <= MAX_PAGES_PER_WINDOW and 0.5 < FILL < 1
