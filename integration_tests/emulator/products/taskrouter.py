@@ -110,7 +110,7 @@ def workspace_item(ws: Workspace) -> tuple[dict, dict]:
         "timeout_activity_sid": offline_sid,
         "url": ws.url(),
     }
-    return item, {"sid": ws.sid, "friendly_name": ws.name}
+    return item, {"sid": ws.sid, "friendly_name": ws.name, "date_updated": ws.created + 600}
 
 
 def activity_items(ws: Workspace) -> list[tuple[dict, dict]]:
@@ -121,7 +121,7 @@ def activity_items(ws: Workspace) -> list[tuple[dict, dict]]:
             "account_sid": ws.account_sid, "available": available, "date_created": iso(created),
             "date_updated": iso(updated), "friendly_name": name, "sid": sid, "url": ws.url(f"/Activities/{sid}"),
             "workspace_sid": ws.sid, "links": {"workspace": ws.url()},
-        }, {"sid": sid, "friendly_name": name, "available": available}))
+        }, {"sid": sid, "friendly_name": name, "available": available, "date_updated": updated}))
     return out
 
 
@@ -134,7 +134,7 @@ def task_channel_items(ws: Workspace) -> list[tuple[dict, dict]]:
             "friendly_name": name, "sid": sid, "unique_name": unique_name, "url": ws.url(f"/TaskChannels/{sid}"),
             "workspace_sid": ws.sid, "channel_optimized_routing": unique_name == "voice",
             "links": {"workspace": ws.url()},
-        }, {"sid": sid}))
+        }, {"sid": sid, "date_updated": updated}))
     return out
 
 
@@ -154,7 +154,7 @@ def task_queue_items(ws: Workspace) -> list[tuple[dict, dict]]:
                       "reservation_activity": ws.url(f"/Activities/{busy_sid}"), "workspace": ws.url(),
                       "statistics": f"{q}/Statistics", "real_time_statistics": f"{q}/RealTimeStatistics",
                       "cumulative_statistics": f"{q}/CumulativeStatistics"},
-        }, {"sid": sid, "friendly_name": name}))
+        }, {"sid": sid, "friendly_name": name, "date_updated": updated}))
     return out
 
 
@@ -173,7 +173,7 @@ def workflow_items(ws: Workspace) -> list[tuple[dict, dict]]:
             "task_reservation_timeout": 120, "url": f, "workspace_sid": ws.sid,
             "links": {"statistics": f"{f}/Statistics", "real_time_statistics": f"{f}/RealTimeStatistics",
                       "cumulative_statistics": f"{f}/CumulativeStatistics"},
-        }, {"sid": sid, "friendly_name": name}))
+        }, {"sid": sid, "friendly_name": name, "date_updated": updated}))
     return out
 
 
