@@ -2,7 +2,7 @@
 
 from setuptools import find_packages, setup
 
-VERSION = "2.0.0"
+VERSION = "2.1.0"
 
 setup(
     name="source-twilio",

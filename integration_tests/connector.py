@@ -7,10 +7,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+
+from source_twilio.config import RETENTION_DAYS, RETENTION_SLACK, format_datetime
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -23,6 +27,9 @@ class Output:
     messages: List[Mapping[str, Any]]
     stdout: str
     stderr: str
+    # when the run started and ended, real time (epoch seconds): what the connector computed "now" from
+    started: float = 0.0
+    ended: float = 0.0
 
     def of_type(self, kind: str) -> List[Mapping[str, Any]]:
         return [m for m in self.messages if m.get("type") == kind]
@@ -78,13 +85,15 @@ def run_connector(
         if base_url:
             env["TWILIO_API_BASE_URL"] = base_url
         env.update(extra_env or {})
+        started = time.time()
         done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO)
+        ended = time.time()
     messages = []
     for line in done.stdout.splitlines():
         line = line.strip()
         if line.startswith("{"):
             messages.append(json.loads(line))
-    return Output(done.returncode, messages, done.stdout, done.stderr)
+    return Output(done.returncode, messages, done.stdout, done.stderr, started, ended)
 
 
 def configured_catalog(discovered: Mapping[str, Any], streams: Optional[Sequence[str]] = None, incremental: bool = True) -> Mapping[str, Any]:
@@ -104,6 +113,21 @@ def configured_catalog(discovered: Mapping[str, Any], streams: Optional[Sequence
             entry["cursor_field"] = stream.get("default_cursor_field")
         configured.append(entry)
     return {"streams": configured}
+
+
+# The emulator's clock stands still from the world's start while the real one moves on, so the days Twilio keeps of
+# these streams, which the connector counts back from the real clock, end later than the days the world keeps: records
+# of that gap may come or not. The world has TaskRouter events all along it (its tasks go back 90 days).
+KEPT_DAYS = {"taskrouter_events": RETENTION_DAYS["taskrouter_events"]}
+
+
+def surely_read_since(stream: str, output: Output) -> Optional[str]:
+    """For a stream of KEPT_DAYS, the oldest moment the run surely asked for (its end less the days Twilio keeps, less
+    the connector's slack); None for the other streams, which are read whole."""
+    if stream not in KEPT_DAYS:
+        return None
+    since = datetime.fromtimestamp(output.ended, timezone.utc) - timedelta(days=KEPT_DAYS[stream]) + RETENTION_SLACK
+    return format_datetime(since + timedelta(seconds=1))
 
 
 def primary_keys(discovered: Mapping[str, Any]) -> Dict[str, List[str]]:

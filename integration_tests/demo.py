@@ -8,8 +8,9 @@ No Twilio account is needed. The demo
 3. reads every stream in full with PyAirbyte into a local DuckDB file (`.demo/twilio.duckdb`), which is
    what Airbyte users do locally, printing progress lines while it runs;
 4. queries DuckDB and prints records per stream and the reports people build from Twilio data: daily call
-   volume, call completion and abandon rates, average call duration, weekly call and SMS cost, and SMS
-   traffic by status and direction.
+   volume, call completion and abandon rates, average call duration, weekly call and SMS cost, SMS
+   traffic by status and direction, and the contact centre (TaskRouter): tasks, answers, abandons and median
+   wait per queue, reservations accepted vs rejected or timed out, and the tasks in progress.
 
 Run it from the repository root: `python -m integration_tests.demo [--messages-per-account N ...]`.
 It exits non-zero if any step fails.
@@ -394,6 +395,47 @@ def summary_queries(schema: str = SCHEMA) -> Dict[str, str]:
             ORDER BY a.sid <> COALESCE(a.owner_account_sid, a.sid), a.friendly_name""",
         "period": f"""
             SELECT MIN(CAST({ts('date_created')} AS DATE)), MAX(CAST({ts('date_created')} AS DATE)) FROM {messages}""",
+        **contact_centre_queries(schema),
+    }
+
+
+def _event_field(name: str) -> str:
+    return f"json_extract_string(event_data, '$.{name}')"
+
+
+def contact_centre_queries(schema: str = SCHEMA) -> Dict[str, str]:
+    """The contact centre, from TaskRouter's event log (the history: Twilio deletes a task five minutes after it ends)
+    and from the tasks Twilio holds now. A task counts when its `task.created` event is within the 30 days Twilio
+    keeps; its wait is from that event to its reservation's `reservation.accepted`."""
+    events, tasks = f"{schema}.taskrouter_events", f"{schema}.taskrouter_tasks"
+    return {
+        # Per queue (by name, across Workspaces and accounts): tasks, answered, abandoned, median wait until answered.
+        "cc_queues": f"""
+            WITH e AS (SELECT event_type, {ts('event_date')} AS event_at, {_event_field('task_sid')} AS task_sid,
+                              {_event_field('task_queue_name')} AS queue
+                       FROM {events} WHERE {_event_field('task_sid')} IS NOT NULL),
+                 t AS (SELECT task_sid, MIN(queue) AS queue,
+                              MIN(event_at) FILTER (WHERE event_type = 'task.created') AS created,
+                              MIN(event_at) FILTER (WHERE event_type = 'reservation.accepted') AS answered,
+                              BOOL_OR(event_type = 'task.canceled') AS abandoned
+                       FROM e GROUP BY task_sid)
+            SELECT queue, COUNT(*) AS tasks, COUNT(answered) AS answered,
+                   COUNT(*) FILTER (WHERE abandoned) AS abandoned,
+                   MEDIAN(date_diff('second', created, answered)) AS median_wait_s
+            FROM t WHERE created IS NOT NULL GROUP BY queue ORDER BY tasks DESC, queue""",
+        # Reservations offered to workers, by how they ended.
+        "cc_reservations": f"""
+            SELECT COUNT(*) FILTER (WHERE event_type = 'reservation.created') AS offered,
+                   COUNT(*) FILTER (WHERE event_type = 'reservation.accepted') AS accepted,
+                   COUNT(*) FILTER (WHERE event_type = 'reservation.rejected') AS rejected,
+                   COUNT(*) FILTER (WHERE event_type = 'reservation.timeout') AS timed_out,
+                   COUNT(*) FILTER (WHERE event_type = 'reservation.canceled') AS canceled
+            FROM {events}""",
+        # The tasks Twilio holds at the sync, by assignment status.
+        "cc_tasks_now": f"""
+            SELECT assignment_status, COUNT(*) FROM {tasks} GROUP BY assignment_status ORDER BY COUNT(*) DESC, assignment_status""",
+        "cc_period": f"""
+            SELECT MIN(CAST({ts('event_date')} AS DATE)), MAX(CAST({ts('event_date')} AS DATE)), COUNT(*) FROM {events}""",
     }
 
 
@@ -469,7 +511,34 @@ def render_summary(run: RunSql, record_counts: Mapping[str, int], schema: str = 
     inbound = sum(row[1] for row in sms)
     out.append(f"  {total:,} messages: {inbound:,} inbound ({percent(inbound, total)}), "
                f"{total - inbound:,} outbound ({percent(total - inbound, total)})")
+    out.append("")
+    out += render_contact_centre(run, queries, record_counts)
     return "\n".join(out)
+
+
+def render_contact_centre(run: RunSql, queries: Mapping[str, str], record_counts: Mapping[str, int]) -> List[str]:
+    """The contact-centre section: per queue, reservations, tasks in progress (or why there is nothing to show)."""
+    if not record_counts.get("taskrouter_events"):
+        return ["Contact centre (TaskRouter)", "  no TaskRouter events: no account has a Workspace"]
+    first, last, events = run(queries["cc_period"])[0]
+    out = [f"Contact centre (TaskRouter events from {_cell(first)} to {_cell(last)}: {events:,}; Twilio keeps 30 days)"]
+    queues = run(queries["cc_queues"])
+    out.append(format_table(["queue", "tasks", "answered", "abandoned", "abandon rate", "median wait"],
+                            [(queue, tasks, answered, abandoned, percent(abandoned, tasks), seconds(wait))
+                             for queue, tasks, answered, abandoned, wait in queues]))
+    offered, accepted, rejected, timed_out, canceled = run(queries["cc_reservations"])[0]
+    out.append(f"  reservations offered to workers: {offered:,}; accepted {accepted:,} ({percent(accepted, offered)}), "
+               f"rejected {rejected:,} ({percent(rejected, offered)}), timed out {timed_out:,} ({percent(timed_out, offered)}), "
+               f"canceled {canceled:,} ({percent(canceled, offered)})")
+    now = run(queries["cc_tasks_now"])
+    out.append("  tasks Twilio holds now: " + (", ".join(f"{count:,} {status}" for status, count in now) or "none"))
+    return out
+
+
+def seconds(value: Optional[float]) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f} s" if value < 120 else f"{value / 60:,.1f} min"
 
 
 def _columns(items: Sequence[str], columns: int = 2, indent: str = "  ", gap: str = "    ") -> str:

@@ -10,6 +10,7 @@ from integration_tests.connector import (
     keys_of,
     primary_keys,
     run_connector,
+    surely_read_since,
 )
 
 GLOBAL_STREAMS = {"pricing_messaging_countries", "pricing_voice_countries"}
@@ -43,9 +44,12 @@ def test_given_standard_key_when_full_sync_then_the_main_accounts_streams_are_ex
         scope = {} if stream in GLOBAL_STREAMS else {"account": main}
         truth = world.truth(stream, since=world.world["history_start"], **scope) if stream in ("messages", "calls") else world.truth(stream, **scope)
         expected = {tuple(k[f] for f in key_fields) for k in truth["keys"] + truth.get("open_keys", [])}
+        # records Twilio keeps a limited time: those of the days the world and the real clock disagree on may come or not
+        since = surely_read_since(stream, output)
+        surely = {tuple(k[f] for f in key_fields) for k in world.truth(stream, since=since, **scope)["keys"]} if since else expected
         got = keys_of(output.records_of(stream), key_fields)
-        if duplicates(keys_of(output.records_of(stream), pk)) or set(got) != expected:
-            problems[stream] = f"{len(expected - set(got))} missing, {len(set(got) - expected)} extra"
+        if duplicates(keys_of(output.records_of(stream), pk)) or not surely <= set(got) <= expected:
+            problems[stream] = f"{len(surely - set(got))} missing, {len(set(got) - expected)} extra"
     assert problems == {}
     accounts = {r["data"].get("account_sid") for r in output.records if r["stream"] not in GLOBAL_STREAMS}
     assert accounts == {main}

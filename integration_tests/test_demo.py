@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from integration_tests import demo
+from integration_tests.emulator.catalog import Catalog, Ctx
+from integration_tests.emulator.world import World, WorldConfig
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "source_twilio" / "schemas"
 
@@ -23,12 +25,14 @@ def schema_columns(stream: str) -> set:
 def test_given_report_queries_then_every_column_they_use_is_in_the_stream_schema():
     """The reports only use columns the calls, messages and accounts schemas declare (PyAirbyte makes one column
     per schema property), so a renamed field cannot silently empty a report."""
-    columns = {stream: schema_columns(stream) for stream in ("calls", "messages", "accounts")}
     used = {
         "calls": {"status", "duration", "start_time", "date_created", "price", "account_sid"},
         "messages": {"status", "direction", "date_created", "price", "num_segments", "account_sid"},
         "accounts": {"sid", "friendly_name", "status", "owner_account_sid"},
+        "taskrouter_events": {"event_type", "event_date", "event_data"},
+        "taskrouter_tasks": {"assignment_status"},
     }
+    columns = {stream: schema_columns(stream) for stream in used}
     for stream, names in used.items():
         assert names <= columns[stream], (stream, names - columns[stream])
     sql = " ".join(demo.summary_queries().values())
@@ -37,6 +41,20 @@ def test_given_report_queries_then_every_column_they_use_is_in_the_stream_schema
         assert names <= identifiers, (stream, names - identifiers)
     # Twilio's accounts carry owner_account_sid; parent_account_sid is a column they do not have
     assert "parent_account_sid" not in identifiers
+
+
+def test_given_the_contact_centre_queries_then_the_event_data_they_read_is_in_every_task_event():
+    """The queue report reads task_sid and task_queue_name from event_data, the names TaskRouter's event reference
+    gives them: every task and reservation event of the emulator's contact centre carries both."""
+    sql = " ".join(demo.contact_centre_queries().values())
+    fields = set(re.findall(r"event_data, '\$\.([a-z_]+)'", sql))
+    assert fields == {"task_sid", "task_queue_name"}
+    world = World(WorldConfig(seed=1, subaccounts=0, messages_per_account=0, calls_per_account=0))
+    catalog, ctx = Catalog(world), Ctx(world, world.state, world.main)
+    log = catalog.build("taskrouter_events", ctx, catalog.workspaces(world.main)[0].sid)
+    items = [log.record(i)[0] for i in range(len(log))]
+    task_events = [e for e in items if e["event_type"].startswith(("task.", "task-queue.", "reservation."))]
+    assert task_events and all(fields <= set(e["event_data"]) for e in task_events)
 
 
 def fake_runner(rows_by_query: dict):
@@ -56,10 +74,14 @@ def test_given_query_rows_when_render_summary_then_readable_report_with_every_me
         "daily_calls": [(dt.date(2024, 5, 29), 40, 30, 8, 300), (dt.date(2024, 5, 30), 20, 15, 4, 160)],
         "weekly_cost": [(dt.date(2024, 5, 20), 60, 9.5, 200, 240, 1.9), (dt.date(2024, 5, 27), 40, 6.25, 100, 120, 0.95)],
         "sms_by_status": [("delivered", 0, 200, 200, 1.6), ("received", 60, 0, 60, 0.4), ("failed", 0, 40, 40, None)],
+        "cc_period": [(dt.date(2024, 5, 1), dt.date(2024, 5, 30), 900)],
+        "cc_queues": [("Support", 40, 35, 5, 75.0), ("Sales", 20, 18, 2, 200.0)],
+        "cc_reservations": [(80, 53, 12, 10, 5)],
+        "cc_tasks_now": [("assigned", 3), ("pending", 1)],
     }
-    text = demo.render_summary(fake_runner(rows), {"messages": 300, "calls": 100, "accounts": 2})
+    text = demo.render_summary(fake_runner(rows), {"messages": 300, "calls": 100, "accounts": 2, "taskrouter_events": 900})
 
-    assert "messages" in text and "400 records in total" not in text and "402 records in total" in text
+    assert "messages" in text and "400 records in total" not in text and "1,302 records in total" in text
     assert "completion rate:       75.0%  (72 completed of 96 ended)" in text
     assert "abandon rate:          20.8%" in text
     assert "average call duration: 612 s (10.2 min; median 590 s)" in text
@@ -70,6 +92,11 @@ def test_given_query_rows_when_render_summary_then_readable_report_with_every_me
     assert "delivered" in text and "66.7%" in text
     assert "300 messages: 60 inbound (20.0%), 240 outbound (80.0%)" in text
     assert "Old" in text and "closed" in text
+    assert "Contact centre (TaskRouter events from 2024-05-01 to 2024-05-30: 900" in text
+    assert "Support     40        35          5  12.5%         75 s" in text
+    assert "Sales       20        18          2  10.0%         3.3 min" in text
+    assert "accepted 53 (66.2%), rejected 12 (15.0%), timed out 10 (12.5%), canceled 5 (6.2%)" in text
+    assert "tasks Twilio holds now: 3 assigned, 1 pending" in text
 
 
 def test_given_no_calls_when_render_summary_then_no_division_by_zero():
@@ -83,6 +110,7 @@ def test_given_no_calls_when_render_summary_then_no_division_by_zero():
     }
     text = demo.render_summary(fake_runner(rows), {})
     assert "completion rate:       n/a" in text
+    assert "no TaskRouter events" in text
     assert "0 streams, 0 records in total" in text
 
 

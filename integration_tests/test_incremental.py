@@ -20,7 +20,7 @@ from integration_tests.emulator import Emulator
 # Streams whose server-side filter or date_updated makes them incremental, with a truth cursor to compare on.
 # Statuses of records that are not final yet (messages and calls).
 OPEN_STATUSES = {"queued", "accepted", "scheduled", "sending", "ringing", "in-progress"}
-WINDOWED = ["messages", "calls", "recordings", "conferences", "notifications", "alerts", "monitor_events", "verify_attempts", "executions", "call_summaries"]
+WINDOWED = ["messages", "calls", "recordings", "conferences", "notifications", "alerts", "monitor_events", "verify_attempts", "executions", "call_summaries", "taskrouter_events"]
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@
 Twilio's rules (reference/twilio-api/README.md, "Who may read what"; Twilio's subaccount and API key docs):
 - The main account's SID + auth token read the main account and every subaccount on the 2010-04-01 API
   (`/Accounts/{subaccount}/...`). Product hosts (monitor, conversations, studio, verify, messaging, trunking, events,
-  insights, chat) read the account the credentials belong to: a subaccount's product data needs its own SID + auth
-  token, which the parent's `Accounts.json` returns for each subaccount.
+  insights, chat, taskrouter) read the account the credentials belong to: a subaccount's product data needs its own
+  SID + auth token, which the parent's `Accounts.json` returns for each subaccount.
 - A closed or suspended account's own credentials get 401: its product data cannot be read. Through its parent, a
   suspended account's 2010 resources still answer; a closed account's answer 404.
 - API keys: a Main key has the main account's rights. A Standard key gets 401 on the Accounts API (listing and

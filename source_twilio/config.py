@@ -43,6 +43,7 @@ PRODUCTS = (
     "events",
     "insights",
     "pricing",
+    "taskrouter",
 )
 REGIONS = ("us1", "us2", "ie1", "au1", "jp1", "sg1", "br1", "de1")
 EDGES = ("ashburn", "umatilla", "dublin", "frankfurt", "singapore", "sydney", "tokyo", "sao-paulo")
@@ -72,8 +73,10 @@ MAX_LOOKBACK_MINUTES = 60 * 24 * 30
 #   days", https://www.twilio.com/docs/voice/voice-insights ; error 17002).
 # - executions: 30 days ("Studio retains Execution and Step data for 30 days after an Execution starts",
 #   https://www.twilio.com/docs/studio/user-guide#data-retention-in-studio).
+# - taskrouter_events: 30 days ("TaskRouter logs Events for each state change in the Workspace for the purpose of
+#   historical reporting and auditing; it keeps that data for 30 days", https://www.twilio.com/docs/taskrouter/api/event).
 # Children (message_media, step) follow their parent's windows.
-RETENTION_DAYS = {"messages": 400, "alerts": 30, "monitor_events": 30, "call_summaries": 30, "executions": 30}
+RETENTION_DAYS = {"messages": 400, "alerts": 30, "monitor_events": 30, "call_summaries": 30, "executions": 30, "taskrouter_events": 30}
 # The oldest seconds Twilio still keeps are not asked for: they expire before the answer comes, and a clock a few
 # seconds behind Twilio's would otherwise ask for a range it refuses.
 RETENTION_SLACK = timedelta(seconds=5)

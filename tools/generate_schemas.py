@@ -33,7 +33,9 @@ Rules applied to every stream (each one is a function or table below, so it can 
    dropped, because the connector drops them and a schema column would invite writing them to a warehouse.
 7. ``account_sid`` exists in every per-account stream, added where Twilio's item lacks it (Accounts, Keys,
    available phone numbers, Event Streams types/sinks) because the connector stamps it on every record.  Pricing
-   streams are global: no account_sid.  Keys Twilio returns without declaring them in the spec (found in the
+   streams are global: no account_sid.  A field the connector copies from another (``Stream.copies``: a TaskRouter
+   Workspace's ``workspace_sid`` is its own ``sid``, so every TaskRouter stream joins on ``workspace_sid``) is added
+   too, described as the copy it is.  Keys Twilio returns without declaring them in the spec (found in the
    recorded responses, e.g. Messages ``tags``) are added too, typed from their values.
 8. Each file is self-contained: no ``$ref`` at all (shared shapes are shared in this generator, not in the JSON).
 """
@@ -62,6 +64,8 @@ DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 API = "twilio_api_v2010.json"
 AC = "/2010-04-01/Accounts/{AccountSid}"
+TASKROUTER = "twilio_taskrouter_v1.json"
+WS = "/v1/Workspaces/{WorkspaceSid}"
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Stream:
     per_account: bool = True
     summary: str = ""
     extra: Tuple[str, ...] = field(default=())  # names of EXTRA_PROPERTIES to merge in
+    copies: Tuple[Tuple[str, str], ...] = ()  # (field, the field it copies) the connector adds to each record
 
     @property
     def fixture_names(self) -> Tuple[str, ...]:
@@ -138,6 +143,22 @@ STREAMS: List[Stream] = [
     Stream("subscriptions", "twilio_events_v1.json", "/v1/Subscriptions", "subscriptions"),
     Stream("call_summaries", "twilio_insights_v1.json", "/v1/Voice/Summaries", "call_summaries",
            extra=("annotation",), summary="Voice Insights call summaries, with the call's annotation."),
+    Stream("taskrouter_workspaces", TASKROUTER, "/v1/Workspaces", "workspaces", copies=(("workspace_sid", "sid"),),
+           summary="TaskRouter Workspaces: the container of a contact centre's queues, workers and tasks."),
+    Stream("taskrouter_activities", TASKROUTER, f"{WS}/Activities", "activities"),
+    Stream("taskrouter_task_channels", TASKROUTER, f"{WS}/TaskChannels", "channels"),
+    Stream("taskrouter_task_queues", TASKROUTER, f"{WS}/TaskQueues", "task_queues"),
+    Stream("taskrouter_workflows", TASKROUTER, f"{WS}/Workflows", "workflows"),
+    Stream("taskrouter_workers", TASKROUTER, f"{WS}/Workers/{{Sid}}", None,
+           summary="Each worker of each Workspace, as fetched one by one (a list leaves `attributes` null)."),
+    Stream("taskrouter_tasks", TASKROUTER, f"{WS}/Tasks/{{Sid}}", None,
+           summary="The tasks Twilio still holds (a finished task is deleted five minutes later), each as fetched one"
+                   " by one (a list leaves `attributes` null)."),
+    Stream("taskrouter_reservations", TASKROUTER, f"{WS}/Tasks/{{TaskSid}}/Reservations", "reservations",
+           summary="The reservations of the tasks Twilio still holds."),
+    Stream("taskrouter_events", TASKROUTER, f"{WS}/Events", "events",
+           summary="The Workspace's event log, kept 30 days by Twilio: the history of every task, reservation and"
+                   " worker activity."),
     Stream("pricing_messaging_countries", "twilio_pricing_v1.json", "/v1/Messaging/Countries/{IsoCountry}", None,
            per_account=False, summary="Messaging prices of each country (the per-country detail resource)."),
     Stream("pricing_voice_countries", "twilio_pricing_v2.json", "/v2/Voice/Countries/{IsoCountry}", None,
@@ -148,6 +169,9 @@ STREAMS: List[Stream] = [
 PAGED_LISTS: Dict[str, Tuple[str, str]] = {
     "pricing_messaging_country_list": ("twilio_pricing_v1.json", "/v1/Messaging/Countries"),
     "pricing_voice_country_list": ("twilio_pricing_v2.json", "/v2/Voice/Countries"),
+    # the lists TaskRouter tasks and workers are fetched one by one from
+    "taskrouter_task_list": (TASKROUTER, f"{WS}/Tasks"),
+    "taskrouter_worker_list": (TASKROUTER, f"{WS}/Workers"),
 }
 
 # --------------------------------------------------------------------------------------------------------------
@@ -562,6 +586,13 @@ def build_schema(stream: Stream, specs: Dict[str, Spec], api_dir: Path) -> Tuple
 
     if "annotation" in stream.extra:
         properties["annotation"] = annotation_property(specs, notes, f"{stream.name}.annotation")
+
+    for target, source in stream.copies:
+        properties[target] = {
+            "type": properties[source]["type"],
+            "description": f"The same value as `{source}`. Twilio's item does not carry it; the connector adds it so"
+                           f" that this stream joins on `{target}` like the others.",
+        }
 
     if stream.per_account and "account_sid" not in properties:
         properties["account_sid"] = dict(ACCOUNT_SID_ADDED)

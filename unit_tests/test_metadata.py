@@ -43,6 +43,11 @@ def metadata() -> dict:
     return document["data"]
 
 
+def major_release() -> str:
+    """The major release the current version belongs to (2.1.0 -> 2.0.0): the one whose breaking change it carries."""
+    return f"{setup_version().split('.')[0]}.0.0"
+
+
 def setup_version() -> str:
     match = re.search(r'^VERSION\s*=\s*["\']([^"\']+)["\']', (ROOT / "setup.py").read_text(), re.MULTILINE)
     assert match, "setup.py has no VERSION = \"...\" line"
@@ -192,14 +197,16 @@ def test_given_breaking_changes_then_each_follows_airbytes_schema_and_has_a_migr
         for scope in change["scopedImpact"]:
             assert set(scope) == {"scopeType", "impactedScopes"} and scope["scopeType"] == "stream" and scope["impactedScopes"]
         assert f"## Upgrading to {version}" in migrations()
-    assert str(setup_version()) in changes, "this major release breaks 0.16.0 users: it needs its breakingChanges entry"
+    assert major_release() in changes, "this major version breaks 0.16.0 users: its .0.0 release needs its breakingChanges entry"
+    release = tuple(int(part) for part in setup_version().split("."))
+    assert all(tuple(int(part) for part in str(version).split(".")) <= release for version in changes), "a breaking change is newer than the release"
 
 
 def test_given_the_breaking_change_then_its_streams_are_real_streams_named_in_the_migration_guide():
     """The impacted streams are streams of the docs' table (and of the manifest), and the guide's "Who is affected"
     names each of them."""
     metadata_doc = yaml.safe_load((ROOT / "metadata.yaml").read_text())["data"]
-    impacted = {stream for scope in metadata_doc["releases"]["breakingChanges"][setup_version()]["scopedImpact"] for stream in scope["impactedScopes"]}
+    impacted = {stream for scope in metadata_doc["releases"]["breakingChanges"][major_release()]["scopedImpact"] for stream in scope["impactedScopes"]}
     assert impacted <= docs_stream_table()
     who = migrations()[migrations().index("### Who is affected"):migrations().index("### What to do")]
     first_bullet = who[who.index("- Every connection that syncs"):who.index("- Every connection that set")]

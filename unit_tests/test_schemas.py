@@ -73,6 +73,15 @@ STREAMS: Dict[str, Any] = {
     "call_summaries": "call_summaries",
     "pricing_messaging_countries": None,
     "pricing_voice_countries": None,
+    "taskrouter_workspaces": "workspaces",
+    "taskrouter_activities": "activities",
+    "taskrouter_task_channels": "channels",
+    "taskrouter_task_queues": "task_queues",
+    "taskrouter_workflows": "workflows",
+    "taskrouter_workers": None,  # each worker fetched by its SID
+    "taskrouter_tasks": None,  # each task fetched by its SID
+    "taskrouter_reservations": "reservations",
+    "taskrouter_events": "events",
 }
 GLOBAL_STREAMS = {"pricing_messaging_countries", "pricing_voice_countries"}
 SECRETS = {"auth_token", "secret"}
@@ -229,6 +238,12 @@ def test_date_named_fields_are_date_time(stream):
         ("messages", "subresource_uris", "object"),
         ("conversations", "links", "object"),
         ("call_summaries", "tags", "array"),
+        ("taskrouter_tasks", "attributes", "string"),
+        ("taskrouter_workers", "attributes", "string"),
+        ("taskrouter_workflows", "configuration", "string"),
+        ("taskrouter_tasks", "age", "integer"),
+        ("taskrouter_events", "event_data", "object"),
+        ("taskrouter_events", "event_date_ms", "integer"),
     ],
 )
 def test_field_types(stream, field, json_type):
@@ -241,6 +256,13 @@ def test_call_summaries_annotation_call_score():
     call_score = annotation["properties"]["call_score"]
     assert call_score["type"] == ["null", "integer"]
     assert "quality_score" in call_score["description"]
+
+
+def test_every_taskrouter_stream_joins_on_account_and_workspace():
+    """Every TaskRouter record carries account_sid and workspace_sid; a Workspace's is its own sid, copied."""
+    for stream in (name for name in STREAMS if name.startswith("taskrouter_")):
+        assert {"account_sid", "workspace_sid", "sid"} <= set(load_schema(stream)["properties"]), stream
+    assert "same value as `sid`" in load_schema("taskrouter_workspaces")["properties"]["workspace_sid"]["description"]
 
 
 def test_event_types_and_user_conversations_extras():

@@ -15,8 +15,10 @@ from typing import Iterator
 from . import api2010 as A
 from . import products as P
 from .listing import Collection, ListCollection
+from .products import taskrouter as TR
+from .products import taskrouter_tasks as TT
 from .timefmt import DAY
-from .world import Account, World, WorldState
+from .world import TASKROUTER_TASKS, Account, World, WorldState
 
 # "Studio retains Execution and Step data for 30 days after an Execution starts ... After the data expires, it's
 # unavailable through the Studio REST API" (https://www.twilio.com/docs/studio/user-guide#data-retention-in-studio).
@@ -94,9 +96,24 @@ STREAM_KEYS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "call_summaries": (("call_sid",), "start_time"),
     "pricing_messaging_countries": (("iso_country",), None),
     "pricing_voice_countries": (("iso_country",), None),
+    "taskrouter_workspaces": (("sid",), None),
+    "taskrouter_activities": (("sid",), None),
+    "taskrouter_task_channels": (("sid",), None),
+    "taskrouter_task_queues": (("sid",), None),
+    "taskrouter_workflows": (("sid",), None),
+    "taskrouter_workers": (("sid",), "date_updated"),
+    "taskrouter_tasks": (("sid",), "date_updated"),
+    "taskrouter_reservations": (("sid",), "date_updated"),
+    "taskrouter_events": (("sid",), "event_date"),
 }
 GLOBAL_STREAMS = {"event_types", "pricing_messaging_countries", "pricing_voice_countries"}
 KEY_ATTR = {("usage_records", "start_date"): "start_date_str"}  # key value differs from cursor attr
+# A Workspace's configuration lists: stream -> the builder of its items
+WORKSPACE_LISTS = {"taskrouter_activities": ("activities", TR.activity_items),
+                   "taskrouter_task_channels": ("channels", TR.task_channel_items),
+                   "taskrouter_task_queues": ("task_queues", TR.task_queue_items),
+                   "taskrouter_workflows": ("workflows", TR.workflow_items)}
+WORKSPACE_CHILDREN = (*WORKSPACE_LISTS, "taskrouter_workers", "taskrouter_tasks", "taskrouter_events")
 AVAILABLE_KIND = {"available_phone_numbers_local": "local", "available_phone_numbers_mobile": "mobile",
                   "available_phone_numbers_toll_free": "toll_free"}
 
@@ -107,6 +124,8 @@ class Catalog:
         self._cc: dict[str, A.AccountCodecs] = {}
         self._pc: dict[str, P.ProductCodecs] = {}
         self._static: dict[tuple, list] = {}  # configuration objects never change: built once
+        self._stories: dict[tuple, tuple] = {}  # (account, workspace) -> (tasks in its timeline, their stories)
+        self._events: dict[tuple, tuple] = {}  # (account, workspace) -> (world version, its event log's entries)
 
     # ------------------------------------------------------------------ per-account constants
     def cc(self, acc: Account) -> A.AccountCodecs:
@@ -274,6 +293,8 @@ class Catalog:
             return ListCollection("subscriptions", self._cached(stream, acc, lambda: P.subscriptions(w, pc)))
         if stream == "call_summaries":
             return P.SummariesCollection(pc, self.calls(ctx), self._count("call_summary_stride"), ctx.now)
+        if stream.startswith("taskrouter_"):
+            return self._taskrouter(stream, ctx, parent, extra)
         if stream == "event_types":
             return ListCollection("types", self._cached(stream, None, P.event_types))
         if stream == "pricing_messaging_countries":
@@ -281,6 +302,68 @@ class Catalog:
         if stream == "pricing_voice_countries":
             return ListCollection("countries", self._cached(stream, None, lambda: P.pricing_list("voice")))
         raise KeyError(stream)
+
+    # ------------------------------------------------------------------ TaskRouter
+    def workspaces(self, acc: Account) -> list:
+        return self._cached("taskrouter_workspaces", acc, lambda: TR.workspaces(self.world, self.pc(acc)))
+
+    def workspace(self, acc: Account, sid: str | None):
+        return next((ws for ws in self.workspaces(acc) if ws.sid == sid), None)
+
+    def stories(self, ctx: Ctx, ws) -> list:
+        """Every task of the Workspace's timeline, as its story (stories never change; advance only appends)."""
+        tl = ctx.ast.timelines[f"{TASKROUTER_TASKS}:{ws.w}"]
+        key = (ctx.acc.sid, ws.w)
+        cached = self._stories.get(key)
+        if cached is None or cached[0] != tl.n:
+            known = cached[1] if cached else []
+            pc = self.pc(ctx.acc)
+            made = [TT.story(ws, pc, i, tl.time(i), ctx.acc.customers) for i in range(len(known), tl.n)]
+            cached = self._stories[key] = (tl.n, known + made)
+        return cached[1]
+
+    def listed_story(self, ctx: Ctx, ws, task_sid: str | None):
+        """The story of a task Twilio still holds, by SID; None for a deleted or unknown task."""
+        i = TT.index_of_task(self.pc(ctx.acc), ws, task_sid or "")
+        stories = self.stories(ctx, ws)
+        if i is None or i >= len(stories) or not stories[i].listed_at(ctx.now):
+            return None
+        return stories[i]
+
+    def event_log(self, ctx: Ctx, ws) -> TT.EventLog:
+        key = (ctx.acc.sid, ws.w)
+        cached = self._events.get(key)
+        if cached is None or cached[0] != ctx.state.version:
+            cached = self._events[key] = (ctx.state.version, TT.event_entries(ws, self.pc(ctx.acc), self.stories(ctx, ws), ctx.now))
+        return TT.EventLog(cached[1])
+
+    def _taskrouter(self, stream: str, ctx: Ctx, parent: str | None, extra: dict) -> Collection | None:
+        """A TaskRouter list: the account's Workspaces, or one Workspace's (`parent`) list; None for an unknown parent."""
+        if stream == "taskrouter_workspaces":
+            return ListCollection("workspaces", [TR.workspace_item(ws) for ws in self.workspaces(ctx.acc)])
+        ws = self.workspace(ctx.acc, parent)
+        if ws is None:
+            return None
+        if stream in WORKSPACE_LISTS:
+            key, items = WORKSPACE_LISTS[stream]
+            return ListCollection(key, self._cached(f"{stream}:{ws.w}", ctx.acc, lambda: items(ws)))
+        if stream == "taskrouter_workers":
+            return ListCollection("workers", TR.worker_items(ws, ctx.now))
+        if stream == "taskrouter_tasks":
+            return TT.tasks_collection(self.stories(ctx, ws), ctx.now)
+        if stream == "taskrouter_reservations":
+            story = self.listed_story(ctx, ws, extra.get("task"))
+            return None if story is None else ListCollection("reservations", TT.reservation_items(story, ctx.now))
+        if stream == "taskrouter_events":
+            return self.event_log(ctx, ws)
+        raise KeyError(stream)
+
+    def taskrouter_record(self, stream: str, ctx: Ctx, parent: str | None, sid: str | None) -> dict | None:
+        """One Task or Worker, as its instance endpoint returns it (attributes included); None when unknown."""
+        coll = self.build(stream, ctx, parent)
+        if coll is None:
+            return None
+        return next((item for item, attrs in (coll.record(i) for i in range(len(coll))) if attrs["sid"] == sid), None)
 
     # ------------------------------------------------------------------ enumerate for truth
     def walk(self, stream: str, ctx: Ctx) -> Iterator[Collection]:
@@ -316,6 +399,14 @@ class Catalog:
             pc = self.pc(acc)
             for k in range(self._count("chat_services")):
                 yield self.build(stream, ctx, pc.chat_service.sid(k))
+        elif stream in WORKSPACE_CHILDREN:
+            for ws in self.workspaces(acc):
+                yield self.build(stream, ctx, ws.sid)
+        elif stream == "taskrouter_reservations":
+            for ws in self.workspaces(acc):
+                for story in self.stories(ctx, ws):
+                    if story.listed_at(ctx.now):
+                        yield self.build(stream, ctx, ws.sid, {"task": story.sid})
         elif stream in ("executions", "step"):
             pc = self.pc(acc)
             for f in range(self._count("flows")):

@@ -65,6 +65,14 @@ class Knobs:
     insights_old_start: str = "400"
     # Voice Summaries without ProcessingState (default undocumented): "all" (partial and complete) or "completed"
     insights_processing_state: str = "all"
+    # TaskRouter Tasks' and Workers' `attributes` in a list (the spec's description: null, shown only when fetching one;
+    # its examples: shown): "null" or "shown"
+    taskrouter_list_attributes: str = "null"
+    # order of TaskRouter Events, which Twilio does not document: "desc" (newest first) or "asc"
+    taskrouter_events_order: str = "desc"
+    # TaskRouter Events StartDate older than the 30 days Twilio keeps (undocumented whether refused): "400" -> 400
+    # code 20001; "empty" -> accepted, and older events simply do not exist
+    taskrouter_events_old_start: str = "400"
     cache_mb: float = 64.0  # rendered-page LRU budget
     fault_seed: int = 1234  # seed of the fault-injection RNG
 
@@ -109,6 +117,9 @@ CHOICES = {
     "verify_date_created_after": ("exclusive", "inclusive"),
     "insights_old_start": ("400", "empty"),
     "insights_processing_state": ("all", "completed"),
+    "taskrouter_list_attributes": ("null", "shown"),
+    "taskrouter_events_order": ("desc", "asc"),
+    "taskrouter_events_old_start": ("400", "empty"),
 }
 
 

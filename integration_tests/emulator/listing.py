@@ -155,6 +155,9 @@ class FilterSpec:
           "usage" usage-record dates: YYYY-MM-DD or "-30days"
           "span"  Voice Insights: "4h", "7d" ... before now, or ISO
           "str"   exact string match
+          "list"  one of the values: comma-separated, or the parameter repeated (TaskRouter AssignmentStatus)
+          "flag"  a boolean: "true", "1" or "yes" is true, anything else false (TaskRouter Available)
+          "raw"   not a filter by itself: kept in Query.raw for a route hook (TaskRouter Events Minutes)
     op:   "ge", "le" or "eq"
     reading: how the spec's text reads the bound: "inclusive", "exclusive" or "midnight"
     knob: the knob that may override the reading ("spec" in the knob keeps it)
@@ -184,6 +187,7 @@ class Query:
     def __init__(self):
         self.ranges: dict[str, tuple[int | None, int | None]] = {}
         self.equals: dict[str, str] = {}
+        self.one_of: dict[str, set] = {}
         self.raw: dict[str, str] = {}  # param -> value as sent (for validators)
         self.order: str | None = None  # set by a route hook to override the collection order
 
@@ -197,7 +201,12 @@ class Query:
 
     @property
     def empty(self) -> bool:
-        return not self.ranges and not self.equals
+        return not self.ranges and not self.equals and not self.one_of
+
+    @property
+    def sparse(self) -> bool:
+        """Filters that may match few records (equality, one-of), tested on cheap attrs first."""
+        return bool(self.equals or self.one_of)
 
     def matches(self, attrs: dict) -> bool:
         for attr, (a, b) in self.ranges.items():
@@ -206,6 +215,9 @@ class Query:
                 return False
         for attr, want in self.equals.items():
             if attrs.get(attr) != want:
+                return False
+        for attr, allowed in self.one_of.items():
+            if attrs.get(attr) not in allowed:
                 return False
         return True
 
@@ -234,6 +246,14 @@ def parse_filters(params: Iterable[tuple[str, str]], specs: list[FilterSpec], no
         q.raw[name] = value
         if spec.kind == "str":
             q.equals[spec.attr] = value
+            continue
+        if spec.kind == "list":
+            q.one_of.setdefault(spec.attr, set()).update(v.strip() for v in value.split(",") if v.strip())
+            continue
+        if spec.kind == "flag":
+            q.equals[spec.attr] = value.strip().lower() in ("true", "1", "yes")
+            continue
+        if spec.kind == "raw":
             continue
         try:
             if spec.kind == "usage":

@@ -113,7 +113,7 @@ def select(coll: Collection, q: Query, lo: int, hi: int, size: int, cursor: int 
     items, idx = [], []
     record, attrs, matches = coll.record, coll.attrs, q.matches
     peek = None
-    if q.empty or not q.equals:
+    if q.empty or not q.sparse:
         # no filter, or only date ranges (already narrowed to [lo, hi)): nearly every
         # record matches, so build it once and test its attrs
         check = not q.empty

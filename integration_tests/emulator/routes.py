@@ -24,6 +24,7 @@ from typing import Callable
 from . import spec
 from .catalog import STUDIO_RETENTION_DAYS
 from .listing import FilterError, FilterSpec, Query, time_filters
+from .products.taskrouter_tasks import EVENTS_RETENTION_DAYS
 from .timefmt import DAY
 
 SID = "[0-9a-f]{32}"
@@ -40,8 +41,12 @@ PLACEHOLDERS = {
     "FlowSid": ("parent", f"FW{SID}"),
     "ExecutionSid": ("execution", f"FN{SID}"),
     "IsoCountry": ("parent", "[A-Z]{2}"),
+    "WorkspaceSid": ("parent", f"WS{SID}"),
+    "TaskSid": ("task", f"WT{SID}"),
+    "Sid": ("item", f"[A-Z]{{2}}{SID}"),  # an instance path's own SID (a Task's, a Worker's)
 }
 ACCOUNT = "/2010-04-01/Accounts/{AccountSid}"
+WORKSPACE = "/v1/Workspaces/{WorkspaceSid}"
 
 
 def path_regex(path: str) -> str:
@@ -69,6 +74,7 @@ class Route:
     filters: list[FilterSpec] = field(default_factory=list)
     prepare: Callable | None = None
     validate: Callable | None = None
+    present: Callable | None = None  # (item, knobs) -> the item as a list page shows it
     global_: bool = False  # not per account (event types, pricing)
     max_page_size: int | None = None  # from the spec (None: the path does not page)
     regex: re.Pattern = None
@@ -176,6 +182,39 @@ def _conversations_order(ctx, q: Query, knobs) -> None:
         q.order = "desc"  # "If this filter is used, the returned list is sorted ... descending"
 
 
+def _taskrouter_events_window(ctx, q: Query, knobs) -> None:
+    """TaskRouter Events (spec taskrouter_v1 /v1/Workspaces/{WorkspaceSid}/Events):
+    * StartDate "on or after", EndDate "on or before" (both inclusive);
+    * without StartDate, Minutes: "Returns only Events that occurred since this many minutes in the past. The default
+      is 15 minutes" (with StartDate, Minutes is not applied: this project's choice);
+    * "it keeps that data for 30 days" (https://www.twilio.com/docs/taskrouter/api/event): older events are never
+      listed; a StartDate further back is refused (knob taskrouter_events_old_start="400", code 20001, as Twilio
+      refuses TaskRouter statistics older than 30 days, https://www.twilio.com/docs/api/errors/14241) or simply finds
+      nothing older ("empty");
+    * the order is not documented: knob taskrouter_events_order.
+    """
+    floor = ctx.now - EVENTS_RETENTION_DAYS * DAY
+    lo, hi = q.ranges.get("event_date", (None, None))
+    if "StartDate" not in q.raw:
+        try:
+            minutes = int(q.raw.get("Minutes", "15"))
+        except ValueError:
+            raise FilterError(f"Invalid value for Minutes: '{q.raw['Minutes']}'") from None
+        lo = ctx.now - minutes * 60
+    elif lo < floor and knobs.taskrouter_events_old_start == "400":
+        raise FilterError(f"StartDate cannot be more than {EVENTS_RETENTION_DAYS} days in the past", code=20001)
+    q.ranges["event_date"] = (max(lo, floor), hi)
+    q.order = knobs.taskrouter_events_order
+
+
+def _taskrouter_list_attributes(item: dict, knobs) -> dict:
+    """Tasks' and Workers' `attributes` in a list: "If this property has been assigned a value, it will only be
+    displayed in FETCH action that returns a single resource. Otherwise, it will be null" (spec taskrouter_v1,
+    `attributes` of taskrouter.v1.workspace.task and .worker); the spec's own list examples show them. Knob
+    taskrouter_list_attributes: "null" (the description) or "shown" (the examples)."""
+    return item if knobs.taskrouter_list_attributes == "shown" else {**item, "attributes": None}
+
+
 ALERTS_PREPARE = _monitor_window("date_generated", "alerts_order")
 EVENTS_PREPARE = _monitor_window("event_date")
 
@@ -272,6 +311,31 @@ ROUTES: list[Route] = [
     Route("insights", "/v1/Voice/Summaries", "call_summaries", filters=[
         FilterSpec("StartTime", "start_time", "ge", "span"), FilterSpec("EndTime", "start_time", "le", "span"),
         FilterSpec("ProcessingState", "processing_state")], prepare=_insights_default),
+    # ---- taskrouter.twilio.com: everything lives in a Workspace
+    Route("taskrouter", "/v1/Workspaces", "taskrouter_workspaces", filters=[FilterSpec("FriendlyName", "friendly_name")]),
+    Route("taskrouter", WORKSPACE + "/Activities", "taskrouter_activities", filters=[
+        FilterSpec("FriendlyName", "friendly_name"), FilterSpec("Available", "available", kind="flag")]),
+    Route("taskrouter", WORKSPACE + "/TaskChannels", "taskrouter_task_channels"),
+    Route("taskrouter", WORKSPACE + "/TaskQueues", "taskrouter_task_queues", filters=[FilterSpec("FriendlyName", "friendly_name")]),
+    Route("taskrouter", WORKSPACE + "/Workflows", "taskrouter_workflows", filters=[FilterSpec("FriendlyName", "friendly_name")]),
+    Route("taskrouter", WORKSPACE + "/Workers", "taskrouter_workers", filters=[
+        FilterSpec("ActivitySid", "activity_sid"), FilterSpec("ActivityName", "activity_name"),
+        FilterSpec("Available", "available", kind="flag"), FilterSpec("FriendlyName", "friendly_name")],
+        present=_taskrouter_list_attributes),
+    Route("taskrouter", WORKSPACE + "/Workers/{Sid}", "taskrouter_workers", kind="object"),
+    Route("taskrouter", WORKSPACE + "/Tasks", "taskrouter_tasks", filters=[
+        FilterSpec("AssignmentStatus", "assignment_status", kind="list"), FilterSpec("TaskQueueSid", "task_queue_sid"),
+        FilterSpec("TaskQueueName", "task_queue_name"), FilterSpec("WorkflowSid", "workflow_sid"),
+        FilterSpec("WorkflowName", "workflow_name")], present=_taskrouter_list_attributes),
+    Route("taskrouter", WORKSPACE + "/Tasks/{Sid}", "taskrouter_tasks", kind="object"),
+    Route("taskrouter", WORKSPACE + "/Tasks/{TaskSid}/Reservations", "taskrouter_reservations", filters=[
+        FilterSpec("ReservationStatus", "reservation_status"), FilterSpec("WorkerSid", "worker_sid")]),
+    Route("taskrouter", WORKSPACE + "/Events", "taskrouter_events", filters=[
+        FilterSpec("StartDate", "event_date", "ge", "time"), FilterSpec("EndDate", "event_date", "le", "time"),
+        FilterSpec("Minutes", "minutes", kind="raw"), FilterSpec("EventType", "event_type"),
+        FilterSpec("TaskSid", "task_sid"), FilterSpec("WorkerSid", "worker_sid"),
+        FilterSpec("ReservationSid", "reservation_sid"), FilterSpec("TaskQueueSid", "task_queue_sid"),
+        FilterSpec("WorkflowSid", "workflow_sid"), FilterSpec("Sid", "sid")], prepare=_taskrouter_events_window),
     # ---- pricing.twilio.com (global)
     Route("pricing", "/v1/Messaging/Countries", "pricing_messaging_countries", global_=True),
     Route("pricing", "/v1/Messaging/Countries/{IsoCountry}", "pricing_messaging_countries", kind="object", global_=True),

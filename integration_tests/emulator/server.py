@@ -308,7 +308,7 @@ class Handler(BaseHTTPRequestHandler):
         parent = groups.get("parent")
         params = parse_qsl(qs, keep_blank_values=True)
         if route.kind == "object":
-            obj = self._object(route, ctx, parent)
+            obj = self._object(route, ctx, parent, groups.get("item"))
             if obj is None:
                 raise HttpError(404, 20404, f"The requested resource {path} was not found")
             return obj, 1
@@ -322,7 +322,7 @@ class Handler(BaseHTTPRequestHandler):
                 visible = [a for a in world.accounts if a.sid == acc.sid or a.parent_sid == acc.sid]
             coll = cat.build("accounts", ctx, extra={"accounts": visible})
         else:
-            coll = cat.build(route.stream, ctx, parent, {"execution": groups.get("execution")})
+            coll = cat.build(route.stream, ctx, parent, {"execution": groups.get("execution"), "task": groups.get("task")})
         if coll is None:
             raise HttpError(404, 20404, f"The requested resource {path} was not found")
         pdict = dict(params)
@@ -345,6 +345,8 @@ class Handler(BaseHTTPRequestHandler):
         if pp.token:
             cursor, backward = decode_token(pp.token)
         sl = select(coll, q, lo, hi, pp.size, cursor, backward, pp.page)
+        if route.present:
+            sl.records = [route.present(item, knobs) for item in sl.records]
         fqs = filter_qs(params)
         if route.style == "2010":
             env = envelope_2010(coll.key, sl.records, path, fqs, pp, sl)
@@ -352,8 +354,10 @@ class Handler(BaseHTTPRequestHandler):
             env = envelope_v1(coll.key, sl.records, f"{srv.base_url}/{product}{path}", fqs, pp, sl)
         return env, len(sl.records)
 
-    def _object(self, route: routes.Route, ctx: Ctx, parent: str | None):
+    def _object(self, route: routes.Route, ctx: Ctx, parent: str | None, item: str | None):
         world = self.server.world
+        if route.product == "taskrouter":
+            return self.server.catalog.taskrouter_record(route.stream, ctx, parent, item)
         if route.stream == "account_balance":
             return A.balance(world, ctx.acc)
         if route.stream == "accounts":

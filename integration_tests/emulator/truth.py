@@ -19,7 +19,8 @@ only through the open-status queries.
 
 Alerts and Monitor events are limited to their retention window (last 30 days by
 default), Messages and their media to 400 days, Studio executions and their steps to 30
-days, because that is all the API will ever return.
+days, TaskRouter events to 30 days, because that is all the API will ever return. TaskRouter
+tasks and their reservations are those Twilio still holds (a finished task for five minutes).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from .catalog import (
     Catalog,
     Ctx,
 )
+from .products.taskrouter_tasks import EVENTS_RETENTION_DAYS as TASKROUTER_EVENTS_RETENTION_DAYS
 from .routes import ROUTES
 from .timefmt import DAY, iso, parse_when
 from .world import World
@@ -38,7 +40,7 @@ from .world import World
 # streams the API shows only for a while: the attribute that ages out (Monitor: 30 days; Messages and their
 # media: 400 days, knob messages_retention_days)
 RETENTION_ATTR = {"alerts": "date_generated", "monitor_events": "event_date", "messages": "date_created",
-                  "message_media": "date_created", "executions": "date_created"}
+                  "message_media": "date_created", "executions": "date_created", "taskrouter_events": "event_date"}
 STREAM_PRODUCT = {}
 for _r in ROUTES:
     STREAM_PRODUCT.setdefault(_r.stream, _r.product)
@@ -76,7 +78,8 @@ def truth(world: World, cat: Catalog, stream: str, since: str | None = None, cur
     count = 0
     seen: set = set()
     days = (messages_retention_days if stream in ("messages", "message_media")
-            else STUDIO_RETENTION_DAYS if stream == "executions" else retention_days)
+            else STUDIO_RETENTION_DAYS if stream == "executions"
+            else TASKROUTER_EVENTS_RETENTION_DAYS if stream == "taskrouter_events" else retention_days)
     floor = state.now - days * DAY if stream in RETENTION_ATTR else None
 
     accounts = readable_accounts(world, stream, suspended_readable)

@@ -53,11 +53,20 @@ DEFAULT_COUNTS = {
     "sinks": 2,
     "subscriptions": 2,
     "call_summary_stride": 5,  # one Voice Insights summary per this many settled calls
+    # TaskRouter (World.taskrouter_workspaces): the main account's Workspaces (a subaccount has one, every third none)
+    "taskrouter_workspaces": 2,
+    "taskrouter_task_queues": 3,  # per Workspace, and so on
+    "taskrouter_workflows": 2,
+    "taskrouter_workers": 6,
+    "taskrouter_tasks": 150,  # created over the history
+    "taskrouter_live_tasks": 20,  # created in the last hour: some still waiting, reserved, assigned or wrapping
 }
 
 # streams with a per-account timeline (besides messages/calls) and the window they cover
 SMALL_TIMELINES = ("notifications", "recordings", "conferences", "verify_attempts", "conversations")
 MONITOR_TIMELINES = ("alerts", "monitor_events")
+TASKROUTER_TASKS = "taskrouter_tasks"  # timelines "taskrouter_tasks:{w}": the tasks of the account's Workspace w
+TASKROUTER_LIVE_SPAN = 60 * 60  # the busy last stretch in which a Workspace's live tasks were created
 SETUP_SPAN = 10 * DAY  # configuration objects of an account are created within this long after the account
 MIN_RECENT_AGE = 2 * 3600  # a recent or joined subaccount is at least this old (its objects' times stay before now)
 
@@ -307,6 +316,14 @@ class World:
             key = f"executions:{f}"
             tl[key] = Timeline.spread(size("executions_per_flow", cfg.count("executions_per_flow")),
                                       min(start + DAY, (start + now) // 2), max(start, now - 60), self._salt(acc, key))
+        for w in range(self.taskrouter_workspaces(acc)):
+            key = f"{TASKROUTER_TASKS}:{w}"
+            history_end = max(start, now - 2 * TASKROUTER_LIVE_SPAN)
+            tl[key] = Timeline.from_parts([
+                (size("taskrouter_tasks", cfg.count("taskrouter_tasks")), start, history_end),
+                (size("taskrouter_live_tasks", cfg.count("taskrouter_live_tasks")),
+                 max(history_end, now - TASKROUTER_LIVE_SPAN), max(history_end, now - 60)),
+            ], self._salt(acc, key))
         settles = {
             "messages": SettleLog.initial(tl["messages"].n, cfg.open_tail, now),
             # A call is in progress for 4 hours at most (Twilio's default call limit), so only calls created within
@@ -314,6 +331,13 @@ class World:
             "calls": SettleLog.initial(tl["calls"].n, min(cfg.open_tail, tl["calls"].n - tl["calls"].lower_bound(now - CALL_LIMIT)), now),
         }
         return AccountState(tl, settles)
+
+    def taskrouter_workspaces(self, acc: Account) -> int:
+        """How many TaskRouter Workspaces an account has: count("taskrouter_workspaces") for the main account, one for a
+        subaccount, none for every third subaccount (not every part of a company runs a contact centre)."""
+        if acc.idx % 3 == 2:
+            return 0
+        return self.config.count("taskrouter_workspaces") if acc.idx == 0 else 1
 
     def _alerts_timeline(self, acc: Account, t0: int, now: int, n: int | None = None) -> Timeline:
         """The account's alerts spread over [t0, now], with its bursts (config.alert_bursts) cut into the spread."""
@@ -362,7 +386,8 @@ class World:
             if acc.readable:
                 k = 0 if small is None else int(small)
                 sizes = {"messages": messages, "calls": calls, "alerts": alerts, "monitor_events": k,
-                         "executions_per_flow": k, **{name: k for name in SMALL_TIMELINES}}
+                         "executions_per_flow": k, "taskrouter_tasks": k, "taskrouter_live_tasks": k,
+                         **{name: k for name in SMALL_TIMELINES}}
                 accounts[acc.sid] = self._initial_state(acc, now, sizes)
             self.state = WorldState(old.version + 1, now, old.now0, accounts, old.advances)
             return acc
@@ -395,7 +420,7 @@ class World:
                     settles[name] = settles[name].advanced(n_old, tl[name].n, self.config.open_tail, t_prev, t_now)
                 for name in MONITOR_TIMELINES:
                     tl[name] = tl[name].appended(k_alerts if name == "alerts" else k_small, lo, t_now)
-                for name in SMALL_TIMELINES + ("executions:0",):
+                for name in SMALL_TIMELINES + ("executions:0",) + tuple(n for n in tl if n.startswith(TASKROUTER_TASKS)):
                     if name in tl:
                         tl[name] = tl[name].appended(k_small, lo, max(lo, t_now - 60))
                 accounts[sid] = AccountState(tl, settles)

@@ -7,7 +7,7 @@ from pathlib import Path
 from integration_tests.emulator import Emulator
 from integration_tests.emulator.catalog import STREAM_KEYS
 from integration_tests.emulator.client import EmulatorClient
-from integration_tests.emulator.timefmt import parse_when
+from integration_tests.emulator.timefmt import iso, parse_when
 
 NOW = "2024-06-01T12:00:00Z"
 NOW_T = parse_when(NOW)[0]
@@ -71,6 +71,7 @@ TOP = {
     "call_summaries": ("insights", "/v1/Voice/Summaries?StartTime=30d", "call_summaries"),
     "pricing_messaging_countries": ("pricing", "/v1/Messaging/Countries", "countries"),
     "pricing_voice_countries": ("pricing", "/v2/Voice/Countries", "countries"),
+    "taskrouter_workspaces": ("taskrouter", "/v1/Workspaces", "workspaces"),
 }
 SUB = {
     "dependent_phone_numbers": ("addresses", "api", "{A}/Addresses/{sid}/DependentPhoneNumbers.json", "dependent_phone_numbers"),
@@ -81,8 +82,22 @@ SUB = {
     "user_conversations": ("users", "conversations", "/v1/Users/{sid}/Conversations", "conversations"),
     "roles": ("services", "chat", "/v2/Services/{sid}/Roles", "roles"),
     "executions": ("flows", "studio", "/v2/Flows/{sid}/Executions", "executions"),
+    "taskrouter_activities": ("taskrouter_workspaces", "taskrouter", "/v1/Workspaces/{sid}/Activities", "activities"),
+    "taskrouter_task_channels": ("taskrouter_workspaces", "taskrouter", "/v1/Workspaces/{sid}/TaskChannels", "channels"),
+    "taskrouter_task_queues": ("taskrouter_workspaces", "taskrouter", "/v1/Workspaces/{sid}/TaskQueues", "task_queues"),
+    "taskrouter_workflows": ("taskrouter_workspaces", "taskrouter", "/v1/Workspaces/{sid}/Workflows", "workflows"),
+    "taskrouter_workers": ("taskrouter_workspaces", "taskrouter", "/v1/Workspaces/{sid}/Workers", "workers"),
+    "taskrouter_tasks": ("taskrouter_workspaces", "taskrouter", "/v1/Workspaces/{sid}/Tasks", "tasks"),
+    # without StartDate, Events cover the last 15 minutes: ask for all 30 days Twilio keeps
+    "taskrouter_events": ("taskrouter_workspaces", "taskrouter", "/v1/Workspaces/{sid}/Events?StartDate={kept_since}", "events"),
+    "taskrouter_reservations": ("taskrouter_tasks", "taskrouter", "/v1/Workspaces/{ws}/Tasks/{sid}/Reservations", "reservations"),
 }
 GLOBAL = {"event_types", "pricing_messaging_countries", "pricing_voice_countries"}
+
+
+def events_kept_since(emu: Emulator) -> str:
+    """The oldest moment TaskRouter still keeps events for (30 days before now), plus a second."""
+    return iso(parse_when(emu.world["now"])[0] - 30 * 86400 + 1)
 
 
 def sync(emu: Emulator, stream: str) -> list[dict]:
@@ -124,13 +139,17 @@ def sync(emu: Emulator, stream: str) -> list[dict]:
         elif stream in TOP:
             product, path, key = TOP[stream]
             out += c.walk(product, path.format(A=A), key)
+        elif stream == "taskrouter_reservations":
+            for ws in c.walk("taskrouter", "/v1/Workspaces", "workspaces"):
+                for task in c.walk("taskrouter", f"/v1/Workspaces/{ws['sid']}/Tasks", "tasks"):
+                    out += c.walk("taskrouter", f"/v1/Workspaces/{ws['sid']}/Tasks/{task['sid']}/Reservations", "reservations")
         elif stream in SUB:
             parent, product, path, key = SUB[stream]
             pproduct, ppath, pkey = TOP[parent]
             for p in c.walk(pproduct, ppath.format(A=A), pkey):
                 if stream == "message_media" and p["num_media"] == "0":
                     continue
-                out += c.walk(product, path.format(A=A, sid=p["sid"]), key)
+                out += c.walk(product, path.format(A=A, sid=p["sid"], kept_since=events_kept_since(emu)), key)
         elif stream == "step":
             for f in c.walk("studio", "/v2/Flows", "flows"):
                 for e in c.walk("studio", f"/v2/Flows/{f['sid']}/Executions", "executions"):

@@ -15,6 +15,7 @@ EVENTS = "https://events.twilio.com/v1"
 INSIGHTS = "https://insights.twilio.com/v1"
 PRICING1 = "https://pricing.twilio.com/v1"
 PRICING2 = "https://pricing.twilio.com/v2"
+TASKROUTER = "https://taskrouter.twilio.com/v1"
 
 
 class ProductCodecs:
@@ -43,4 +44,13 @@ class ProductCodecs:
         self.trunk = c("TK", "trunks", i)
         self.sink = c("DG", "sinks", i)
         self.subscription = c("DF", "subscriptions", i)
+        self.workspace = c("WS", "taskrouter_workspaces", i)
+        self.activity = c("WA", "taskrouter_activities", i)
+        self.task_channel = c("TC", "taskrouter_task_channels", i)
+        self.task_queue = c("WQ", "taskrouter_task_queues", i)
+        self.workflow = c("WW", "taskrouter_workflows", i)
+        self.worker = c("WK", "taskrouter_workers", i)
+        self.tr_task = c("WT", "taskrouter_tasks", i)
+        self.reservation = c("WR", "taskrouter_reservations", i)
+        self.tr_event = c("EV", "taskrouter_events", i)
         self.salt = salt_for(world.config.seed, "products", i)
