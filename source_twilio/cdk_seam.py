@@ -71,7 +71,7 @@ from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
 from airbyte_cdk.sources.types import Record, StreamSlice
 
 from .config import DEFAULT_NUM_WORKERS
-from .records import TwilioListExtractor
+from .records import TwilioListExtractor, forget_parsed_page
 from .state import GLOBAL_FALLBACK_KEY
 from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
 
@@ -352,6 +352,9 @@ class WindowSizer:
         response = self._fetch(whole)
         plan = plan_from_probe(response, self._extractor.records_key, self._extractor.cursor_key, lower, upper, self._workers)
         if plan is not None and plan.first_page is not None:
+            # Windows are made faster than they are read (a probe is a request, reading a page is CPU): a page kept
+            # for its window keeps only its bytes, parsed again when the window reads it.
+            forget_parsed_page(plan.first_page)
             self._first_pages.put(whole, plan.first_page)
         return plan
 

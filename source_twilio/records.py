@@ -42,6 +42,11 @@ from .result_limit import ResultLimit
 _UNREADABLE: Dict[str, Any] = {}
 
 
+def forget_parsed_page(response: requests.Response) -> None:
+    """Drops the parsed body kept on `response` (a page kept for later holds its bytes only, a few times smaller)."""
+    response.__dict__.pop("_twilio_body", None)
+
+
 def parsed_page(response: requests.Response) -> Optional[Dict[str, Any]]:
     """The page's JSON object, parsed once per response; None when the body is not a JSON object."""
     body = getattr(response, "_twilio_body", None)
