@@ -90,7 +90,8 @@ def render(args: argparse.Namespace, argv: List[str], c: Contenders, facts: Dict
          "as a child process and competes with the contender for the 2 cores (its CPU is in the tables); nothing is "
          "pinned.", "",
          f"- A: this connector at its defaults (num_workers {c.a_workers} = source_twilio.config.DEFAULT_NUM_WORKERS, "
-         f"slice_step_duration {c.a_step} = DEFAULT_SLICE_STEP; config: account_sid, auth_token, start_date), "
+         "slice_step_duration empty, so each account's windows are sized by a probe (source_twilio/windows.py); "
+         "config: account_sid, auth_token, start_date), "
          f"`{Path(sys.executable).name} main.py read`.",
          f"- C: benchmarks/fetcher.py, {c.a_workers} threads (A's default num_workers), unwindowed: one chain of "
          "PageSize=1000 pages per account and stream. The baseline of every ratio unless a target says otherwise.",

@@ -122,8 +122,9 @@ def dense(b: Bench, world: World) -> Section:
         mr = a_runs[0].min_requests or {}
         req = med([r.requests for r in a_runs])
         if "windowed" in mr:
-            sec.lines.append(f"A's requests: {req:,.0f}; the fewest for its {mr['windows_per_account']} {c.a_step} windows "
-                             f"per account and stream are {mr['windowed']:,} ({(req / mr['windowed'] - 1) * 100:+.1f}%), the "
+            sec.lines.append(f"A's requests: {req:,.0f}; the fewest for {mr['windows_per_account']} fixed {c.a_step} windows "
+                             f"per account and stream (slice_step_duration {c.a_step}) are {mr['windowed']:,} "
+                             f"({(req / mr['windowed'] - 1) * 100:+.1f}%), the "
                              f"unwindowed floor {mr['unwindowed']:,} ({(req / mr['unwindowed'] - 1) * 100:+.1f}%); C: "
                              f"{fmt_int(med([r.requests for r in c_runs]))}.")
     if not args.skip_airbyte:
