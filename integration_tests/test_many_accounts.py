@@ -85,17 +85,29 @@ def test_given_21_accounts_when_an_incremental_sync_follows_then_every_new_and_c
         assert want - have == set(), f"{stream}: {len(want - have)} of {len(want)} new or changed records missing"
 
 
+# Per-account windows, per-account client-side lists, and children with one cursor for all accounts (client-side:
+# conversation messages and participants, dependent phone numbers, user conversations, roles, TaskRouter children;
+# parent-driven: message media).
+JOINING_STREAMS = (
+    "messages", "calls", "usage_records", "conversations", "conversation_messages", "conversation_participants",
+    "message_media", "dependent_phone_numbers", "user_conversations", "roles", "taskrouter_activities",
+    "taskrouter_reservations",
+)
+
+
 def test_given_one_account_synced_when_account_sids_widen_then_the_joining_subaccounts_history_arrives(world20, discovered):
     """Sync 1 reads the main account only; sync 2 reads every account with sync 1's state: the subaccounts, which have
-    no state of their own, start at start_date, not at the main account's cursor."""
+    no state of their own, start at start_date, not at the main account's cursor; and the children that keep one
+    cursor for all accounts arrive in full for them (closed conversations included), not only those newer than the
+    main account's children."""
     main = world20.world["main_account_sid"]
-    catalog = configured_catalog(discovered, ["messages", "calls", "usage_records", "conversations"], incremental=True)
+    catalog = configured_catalog(discovered, list(JOINING_STREAMS), incremental=True)
     first = run_connector("read", world20.url, config_for(world20, account_sids=[main], slice_step_duration="P30D"), catalog)
     assert first.returncode == 0 and first.errors == []
     assert {r["account_sid"] for r in first.records_of("messages")} == {main}
     second = run_connector("read", world20.url, config_for(world20, slice_step_duration="P30D"), catalog, state=first.final_states())
     assert second.returncode == 0 and second.errors == []
-    for stream in ("messages", "calls", "usage_records", "conversations"):
+    for stream in JOINING_STREAMS:
         key = world20.truth(stream, keys=False)["primary_key"]
         union = set(got(first, stream, key)) | set(got(second, stream, key))
         missing = expected(world20, stream, world20.world["history_start"]) - union

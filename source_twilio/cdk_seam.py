@@ -40,7 +40,13 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    request got an error the error handler let through (`refused_windows`, noted by the retriever) is closed without
    being added to the account's range (the per-account cursor's `close_partition` is skipped for it), so the state
    never passes it.
-6. The config a verb is given (`use_config`). `ConcurrentDeclarativeSource` builds streams from the config it was
+6. A child with one cursor for all accounts is read in full for an account new to it
+   (`WindowCheckpointCursor.should_be_synced`, `ACCOUNTS_READ_KEY`). Conversation messages, dependent phone numbers,
+   TaskRouter activities ... keep one `date_updated` cursor for every parent of every account (one per parent would
+   grow with every conversation), and the CDK's client-side filter drops any child older than it: the children of an
+   account added to `account_sids` would never arrive. The state names the accounts the sync read, and a record of
+   an account it does not name is kept. Uses `_use_global_cursor`.
+7. The config a verb is given (`use_config`). `ConcurrentDeclarativeSource` builds streams from the config it was
    constructed with (`_config`), whatever `check`/`discover`/`read` receive; `use_config` makes the config a verb is
    passed (normalised) the one its streams are built from.
 """
@@ -71,8 +77,8 @@ from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
 from airbyte_cdk.sources.types import Record, StreamSlice
 
 from .config import DEFAULT_NUM_WORKERS
-from .records import TwilioListExtractor, forget_parsed_page
-from .state import GLOBAL_FALLBACK_KEY
+from .records import TwilioListExtractor, account_of, forget_parsed_page
+from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY
 from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
 
 CHECKED_AGAINST = "7.39.1"
@@ -85,6 +91,7 @@ PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
         "_lock", "_connector_state_converter", "_emit_state_message", "_throttle_state_message", "_use_global_cursor",
         "_last_emission_time", "state", "_cursor_per_partition", "_to_partition_key", "_create_cursor",
         "_generate_slices_from_partition", "_global_cursor", "_lookback_window", "_partition_router", "close_partition",
+        "should_be_synced",
     ),
     ConcurrentCursor: ("_slice_range",),
     SimpleRetriever: ("_fetch_next_page", "_get_initial_next_page_token"),
@@ -106,10 +113,12 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     RECORDS_PER_STATE = 5000
 
     @classmethod
-    def adopt(cls, cursor: ConcurrentPerPartitionCursor) -> ConcurrentPerPartitionCursor:
+    def adopt(cls, cursor: ConcurrentPerPartitionCursor, incoming_state: Optional[Mapping[str, Any]] = None) -> ConcurrentPerPartitionCursor:
         """Turns a cursor the CDK's factory built into this class (it only changes when STATE is emitted and what it
         holds). The record counter is per read, like the cursor itself (one per stream and sync)."""
         cursor.__class__ = cls
+        cursor._accounts_known = _accounts_in(incoming_state)  # type: ignore[attr-defined]
+        cursor._accounts_read = set()  # type: ignore[attr-defined]
         cursor._records_seen = itertools.count(1)  # type: ignore[attr-defined]
         cursor._newest_in_window = threading.local()  # type: ignore[attr-defined]
         cursor._shapes_read = {}  # type: ignore[attr-defined]
@@ -173,7 +182,17 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         cursor_slice = {start_field: lower, end_field: upper}
         self._sizer.probe(key, StreamSlice(partition=partition, cursor_slice=cursor_slice, extra_fields=partition.extra_fields))
 
+    def should_be_synced(self, record: Any) -> bool:
+        """A child of one cursor for all accounts (conversation messages, dependent phone numbers ...) is kept
+        whatever that cursor says when its account was not read by the sync that saved the state (6)."""
+        if self._use_global_cursor and self._accounts_known is not None:  # type: ignore[attr-defined]
+            if account_of(record.associated_slice.partition) not in self._accounts_known:  # type: ignore[attr-defined]
+                return True
+        return super().should_be_synced(record)
+
     def _generate_slices_from_partition(self, partition: StreamSlice, parent_state: Mapping[str, Any]) -> Iterable[StreamSlice]:
+        if self._use_global_cursor:
+            self._accounts_read.add(account_of(partition.partition))  # type: ignore[attr-defined]
         plan = self._sizer.plan(self._to_partition_key(partition.partition)) if self._sizer is not None else None
         if plan is not None:
             step = datetime.timedelta.max if plan.one_window else plan.step
@@ -243,6 +262,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         state = super().state
         if not self._use_global_cursor:
             state.pop(GLOBAL_FALLBACK_KEY, None)
+        else:
+            state[ACCOUNTS_READ_KEY] = sorted(account for account in self._accounts_read if account)  # type: ignore[attr-defined]
         return state
 
 
@@ -275,6 +296,14 @@ def _size_windows(cursor: ConcurrentCursor, step: datetime.timedelta) -> None:
         return iter(windows[-1:] + windows[:-1])
 
     cursor.stream_slices = newest_first  # type: ignore[method-assign]
+
+
+def _accounts_in(incoming_state: Optional[Mapping[str, Any]]) -> Optional[set]:
+    """The accounts a saved one-cursor state covers: None without a state (everything is read anyway), none at all for
+    a state saved before the key existed (every account's children are read once in full)."""
+    if not incoming_state:
+        return None
+    return set(incoming_state.get(ACCOUNTS_READ_KEY) or [])
 
 
 def _whole_range(windows: list) -> Optional[Tuple[str, str, str, str]]:
@@ -438,7 +467,7 @@ def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
     create_cursor = factory.create_concurrent_cursor_from_perpartition_cursor
 
     def create_checkpointing_cursor(*args: Any, **kwargs: Any) -> Any:
-        return WindowCheckpointCursor.adopt(create_cursor(*args, **kwargs))
+        return WindowCheckpointCursor.adopt(create_cursor(*args, **kwargs), kwargs.get("stream_state"))
 
     factory.create_concurrent_cursor_from_perpartition_cursor = create_checkpointing_cursor  # type: ignore[method-assign]
 

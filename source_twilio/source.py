@@ -29,7 +29,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import checkpoint_every_window, use_config
 from .config import ConfigError, hide_secrets, normalize_config, retention_notes
-from .state import conversations_changed_since, open_pass_since, stream_states
+from .state import conversations_changed_since, conversations_read_accounts, open_pass_since, stream_states
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
 ACCOUNTLESS_STREAMS = frozenset({"pricing_messaging_countries", "pricing_voice_countries"})
@@ -66,6 +66,7 @@ class SourceTwilio(YamlDeclarativeSource):
         prepared = normalize_config(config)
         states = stream_states(state)
         prepared["__conversations_changed_since"] = conversations_changed_since(catalog, states, prepared["__lookback_minutes"])
+        prepared["__conversations_read_accounts"] = conversations_read_accounts(catalog, states)
         prepared["__open_since"] = open_pass_since(states, prepared["__lookback_minutes"])
         hide_secrets(prepared)
         return prepared

@@ -32,6 +32,9 @@ logger = logging.getLogger("airbyte")
 
 # The CDK's fallback for partitions without their own entry: the newest cursor of any partition.
 GLOBAL_FALLBACK_KEY = "state"
+# In the state of a stream with one cursor for all accounts: the accounts whose children the saving sync read
+# (cdk_seam.WindowCheckpointCursor); a child of any other account is read whatever the cursor says.
+ACCOUNTS_READ_KEY = "accounts"
 
 
 @dataclass
@@ -158,3 +161,11 @@ def conversations_changed_since(
         return ""
     # The CDK's cursor may be told to re-read the duration of the last sync too; a minute more is cheap.
     return format_datetime(min(cursors) - timedelta(minutes=lookback_minutes + 1))
+
+
+def conversations_read_accounts(catalog: Optional[ConfiguredAirbyteCatalog], states: Mapping[str, Mapping[str, Any]]) -> List[str]:
+    """The accounts every selected conversation child read in full last time: only their closed, unchanged
+    conversations may be skipped (an account added since has all its conversations read)."""
+    selected = [s.stream.name for s in catalog.streams if s.stream.name in CONVERSATION_CHILDREN] if catalog else []
+    read = [set((states.get(name) or {}).get(ACCOUNTS_READ_KEY) or []) for name in selected]
+    return sorted(set.intersection(*read)) if read else []

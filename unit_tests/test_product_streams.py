@@ -3,7 +3,7 @@ Basic-auth username, so a subaccount is read as `ACsub:<parent token>`."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from airbyte_cdk.models import AirbyteStateMessage, SyncMode
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
@@ -124,8 +124,8 @@ class TestConversationChildren:
     CLOSED_OLD, CLOSED_NEW, ACTIVE_OLD = "CH" + "1" * 32, "CH" + "2" * 32, "CH" + "3" * 32
 
     @staticmethod
-    def children_state(cursor: str) -> List[AirbyteStateMessage]:
-        state = {"use_global_cursor": True, "state": {"date_updated": cursor}}
+    def children_state(cursor: str, accounts: Tuple[str, ...] = (MAIN_ACCOUNT_SID,)) -> List[AirbyteStateMessage]:
+        state = {"use_global_cursor": True, "state": {"date_updated": cursor}, "accounts": list(accounts)}
         return StateBuilder().with_stream_state("conversation_messages", state).build()
 
     def given_conversations(self, http_mocker: HttpMocker) -> None:
@@ -159,6 +159,28 @@ class TestConversationChildren:
 
         assert not output.errors
         assert sorted(record["conversation_sid"] for record in records_of(output)) == [self.CLOSED_NEW, self.ACTIVE_OLD]
+
+    @HttpMocker()
+    def test_given_a_state_that_did_not_read_the_account_when_read_messages_then_every_conversation_and_message_arrives(
+        self, http_mocker: HttpMocker
+    ) -> None:
+        """An account the saved state does not name (added to account_sids since, or a state saved before 2.1.0) has
+        every conversation listed, closed ones too, and every message kept, older than the cursor too."""
+        self.given_conversations(http_mocker)
+        for sid in (self.CLOSED_OLD, self.CLOSED_NEW, self.ACTIVE_OLD):
+            http_mocker.get(
+                product_request(f"{CONVERSATIONS}/{sid}/Messages", page_size=100),
+                ProductPage("conversation_messages")
+                .with_record(a_record("conversation_messages", sid="IM" + sid[2:], conversation_sid=sid, date_updated="2024-01-02T09:00:00Z"))
+                .build(),
+            )
+
+        state = self.children_state("2024-01-08T00:00:00Z", accounts=(SUBACCOUNT_SID,))
+        output = read_stream("conversation_messages", ConfigBuilder().build(), SyncMode.incremental, state=state)
+
+        assert not output.errors
+        assert sorted(record["conversation_sid"] for record in records_of(output)) == sorted([self.CLOSED_OLD, self.CLOSED_NEW, self.ACTIVE_OLD])
+        assert final_state(output)["accounts"] == [MAIN_ACCOUNT_SID]
 
     def test_given_both_children_selected_when_one_has_no_state_then_every_conversation_is_listed(self) -> None:
         """The skip uses the oldest state of the selected children; a child without state reads everything."""
