@@ -124,6 +124,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         cursor._shapes_read = {}  # type: ignore[attr-defined]
         cursor.refused_windows = set()  # type: ignore[attr-defined]
         cursor.first_page_served_at = {}  # type: ignore[attr-defined]
+        cursor._closing = threading.Lock()  # type: ignore[attr-defined]
         return cursor
 
     def observe(self, record: Any) -> None:
@@ -211,17 +212,20 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         return cursor
 
     def close_partition(self, partition: Any) -> None:
+        """Closes a window (each worker thread closes the windows it read): one at a time, since a refused window is
+        closed with its account's cursor told to skip it."""
         window = partition.to_slice()
-        if window is None or self._use_global_cursor:
-            super().close_partition(partition)
-        elif window in self.refused_windows:
-            self._close_leaving_state(partition, window)
-        else:
-            end = _observed_end(window, self.first_page_served_at.pop(window, None))
-            if end is not None:
-                key = self.cursor_field.cursor_field_key
-                super().observe(Record(data={key: end}, stream_name=self._stream_name, associated_slice=window))
-            super().close_partition(partition)
+        with self._closing:  # type: ignore[attr-defined]
+            if window is None or self._use_global_cursor:
+                super().close_partition(partition)
+            elif window in self.refused_windows:
+                self._close_leaving_state(partition, window)
+            else:
+                end = _observed_end(window, self.first_page_served_at.pop(window, None))
+                if end is not None:
+                    key = self.cursor_field.cursor_field_key
+                    super().observe(Record(data={key: end}, stream_name=self._stream_name, associated_slice=window))
+                super().close_partition(partition)
 
     def _close_leaving_state(self, partition: Any, window: StreamSlice) -> None:
         """Closes a window that got an error the error handler let through (a refused account, ...) without adding it
