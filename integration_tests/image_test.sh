@@ -153,7 +153,9 @@ ok build "$IMAGE (labels $LABELS)"
 step_start
 USER_OF=$(podman image inspect --format '{{.Config.User}}' "$IMAGE")
 [[ "$USER_OF" == "1000:1000" ]] || fail image "runs as user '$USER_OF', expected the non-root 1000:1000"
-podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" | grep -qx 'AIRBYTE_ENTRYPOINT=python /airbyte/integration_code/main.py' \
+# Read whole before grep -q (with pipefail, grep quitting at the first match could fail podman with SIGPIPE).
+ENVIRONMENT=$(podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE")
+grep -qx 'AIRBYTE_ENTRYPOINT=python /airbyte/integration_code/main.py' <<<"$ENVIRONMENT" \
   || fail image "AIRBYTE_ENTRYPOINT is not python /airbyte/integration_code/main.py"
 podman run "${RUN_FLAGS[@]}" --entrypoint pip "$IMAGE" freeze --exclude-editable --exclude source-twilio --exclude pip --exclude setuptools \
   >"$WORK/freeze.txt" 2>"$WORK/freeze.err" || fail image "pip freeze in the image failed" "$WORK/freeze.err"
