@@ -69,9 +69,10 @@ def _get_source(args: List[str]) -> Optional[SourceTwilio]:
 
 
 # A page of 1,000 records is some 30,000 new dicts and strings. At Python's default (a young-generation collection
-# every 700 new objects) a dense read spent 4.2 of its 17.6 s collecting garbage, holding the GIL every worker needs;
-# at 50,000, 0.2 s (benchmarks/RESULTS.md). Records hold no reference cycles, so nothing waits longer to be freed:
-# reference counting frees them as soon as they are written.
+# every 700 new objects) a read of 270,000 messages and calls from the emulator spent 4.2 of its 17.6 s collecting
+# garbage (timed with gc.callbacks), holding the GIL every worker needs; at 50,000, 0.2 s. Records hold no reference
+# cycles, so nothing waits longer to be freed: reference counting frees them once written. Peak RSS at 1,000,000
+# messages stays 217 MB (benchmarks/RESULTS.md, memory).
 YOUNG_GENERATION_THRESHOLD = 50_000
 
 
