@@ -193,3 +193,44 @@ def test_given_a_cursor_value_then_the_fast_reading_is_the_cdks_instant_or_none(
 
     read = _instant(value)
     assert (read.isoformat() if read else None) == instant
+
+
+def cursor_with_accounts(count):
+    _, cursor = a_source_and_its_cursor()
+    for index in range(count):
+        partition = {"account_sid": f"AC{index:032d}"}
+        cursor._cursor_per_partition[cursor._to_partition_key(partition)] = cursor._create_cursor({})
+    return cursor
+
+
+@pytest.mark.parametrize("accounts, seconds_since_last, held_back", [
+    (21, 0.1, True),    # 0.1 s x 2% < 10 ms: too soon for a state of 21 accounts
+    (21, 0.6, False),   # 0.6 s x 2% > 10 ms
+    (20, 0.0, False),   # a small state goes out after every window, however soon
+    (201, 0.4, True),
+])
+def test_given_a_state_of_many_accounts_when_the_last_one_was_recent_then_the_next_waits(accounts, seconds_since_last, held_back):
+    """A STATE holding more than SMALL_STATE_ACCOUNTS accounts waits until the time since the last one is
+    1 / STATE_TIME_SHARE times what the last one took to build (here 10 ms, so half a second)."""
+    import time
+
+    cursor = cursor_with_accounts(accounts)
+    cursor._state_cost = 0.010
+    cursor._last_emission_time = time.time() - seconds_since_last
+
+    assert (cursor._throttle_state_message() is None) is held_back
+
+
+def test_given_a_state_emitted_then_what_it_took_to_build_is_kept_and_the_final_one_is_never_held_back():
+    cursor = cursor_with_accounts(50)
+    emitted = []
+    cursor._message_repository.emit_message = emitted.append
+
+    cursor._emit_state_message()
+    assert len(emitted) == 1 and cursor._state_cost > 0
+    cursor._state_cost = 60.0  # as if building it took a minute: the next waits 50 minutes
+    cursor._emit_state_message()
+    assert len(emitted) == 1
+    cursor._emit_state_message(throttle=False)  # the end of the stream
+    assert len(emitted) == 2
+    assert len(emitted[-1].state.stream.stream_state.states) == 50
