@@ -4,6 +4,8 @@
   B   Airbyte's published airbyte-source-twilio==0.16.0 in its own venv (benchmarks/.work/airbyte-venv), pointed
       at the emulator by a start-up hook (airbyte_redirect.py)
   C   benchmarks/fetcher.py, a plain threaded requests + orjson fetcher, at A's default num_workers
+  D   benchmarks/bare_cdk.py, airbyte-cdk as it ships reading the same pages with nothing else (many-accounts only):
+      the floor under any airbyte-cdk source, at A's default num_workers
 """
 
 from __future__ import annotations
@@ -391,6 +393,19 @@ class Contenders:
         return run
 
     # ---------------- C
+    def run_d(self, world: World, label: str, start: datetime, streams: Tuple[str, ...] = STREAMS) -> Run:
+        config = self.write(f"config-D-{world.name}.json", {
+            "api_root": world.emu.url.rstrip("/") + "/api", "account_sid": world.main_sid, "auth_token": world.token,
+            "account_sids": list(world.accounts), "num_workers": self.a_workers})
+        catalog = self.write(f"catalog-D-{'-'.join(streams)}.json", {"streams": [
+            {"stream": {"name": name, "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+             "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"} for name in streams]})
+        cmd = [sys.executable, str(BENCH / "bare_cdk.py"), "read", "--config", str(config), "--catalog", str(catalog)]
+        run = run_contender(world, label, "D", cmd, self.env(world), REPO, start, streams,
+                            note=f"num_workers {self.a_workers}")
+        run.min_requests = minimum_requests(run.buckets, None, None)
+        return run
+
     def run_c(self, world: World, label: str, start: datetime, streams: Tuple[str, ...] = STREAMS,
               base_url: Optional[str] = None) -> Run:
         cmd = [sys.executable, str(BENCH / "fetcher.py"), "--account-sid", world.main_sid, "--auth-token", world.token,

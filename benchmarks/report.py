@@ -95,6 +95,9 @@ def render(args: argparse.Namespace, argv: List[str], c: Contenders, facts: Dict
          f"`{Path(sys.executable).name} main.py read`.",
          f"- C: benchmarks/fetcher.py, {c.a_workers} threads (A's default num_workers), unwindowed: one chain of "
          "PageSize=1000 pages per account and stream. The baseline of every ratio unless a target says otherwise.",
+         f"- D (many-accounts only): benchmarks/bare_cdk.py, airbyte-cdk as it ships reading the same pages with "
+         f"nothing else (no cursor, no windows, the accounts given in its config), num_workers {c.a_workers}: the "
+         "floor under any airbyte-cdk source.",
          ""]
     for s in sections:
         L += [f"### {s.title}", "", f"World: {s.world}", ""]

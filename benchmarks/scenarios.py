@@ -35,9 +35,9 @@ SPECS = {
     "memory": WorldSpec("memory", 3, 333_334, 0),
 }
 # Minutes each scenario takes on the 2-core machine, measured (RESULTS.md); "B" is what contender B adds to dense.
-MINUTES = {"full": {"dense": 4, "incremental": 1, "sparse": 0.5, "many-accounts": 1.3, "real-latency": 1.3,
+MINUTES = {"full": {"dense": 4, "incremental": 1, "sparse": 0.5, "many-accounts": 1.6, "real-latency": 1.3,
                     "memory": 2, "profile": 1.5, "B": 7},
-           "quick": {"dense": 1, "incremental": 0.35, "sparse": 0.5, "many-accounts": 0.3, "real-latency": 0.55,
+           "quick": {"dense": 1, "incremental": 0.35, "sparse": 0.5, "many-accounts": 0.4, "real-latency": 0.55,
                      "memory": 0.5, "profile": 0.4, "B": 1.7}}
 
 
@@ -232,13 +232,20 @@ def many_accounts(b: Bench) -> Section:
         for r in range(1, b.side_rounds + 1):
             sec.runs.append(c.run_a(world, f"many-accounts r{r} A", start, streams=streams))
             sec.runs.append(c.run_c(world, f"many-accounts r{r} C", start, streams=streams))
+            sec.runs.append(c.run_d(world, f"many-accounts r{r} D", start, streams=streams))
         n = len(world.accounts)
     g = groups(sec.runs)
     wall = {name: med([r.wall for r in rs]) for name, rs in g.items()}
+    cpu = {name: med([r.cpu for r in rs]) for name, rs in g.items()}
     req = {name: med([r.requests for r in rs]) for name, rs in g.items()}
     sec.lines.append(f"Requests (median): A {req['A']:,.0f} ({req['A'] / n:.1f} per account), C {req['C']:,.0f} "
-                     f"({req['C'] / n:.1f} per account); floor {floor['total']:,} (pages {floor['pages']:,}, open-records "
-                     f"pass {floor['pass']:,}, Accounts.json {floor['accounts_json']}).")
+                     f"({req['C'] / n:.1f} per account), D {req['D']:,.0f}; floor {floor['total']:,} (pages "
+                     f"{floor['pages']:,}, open-records pass {floor['pass']:,}, Accounts.json {floor['accounts_json']}).")
+    sec.lines.append(f"The floor of airbyte-cdk (D: the CDK as it ships reading the same pages, one request per account, "
+                     f"no cursor, no windows, no Accounts.json; benchmarks/bare_cdk.py): wall {wall['D']:.1f} s = "
+                     f"{wall['D'] / wall['C']:.2f}x C's, CPU {cpu['D']:.1f} s; A {wall['A'] / wall['D']:.2f}x D's wall, "
+                     f"CPU {cpu['A']:.1f} s. A's target (1.5x C's wall) is within reach on airbyte-cdk only if D's wall "
+                     f"is: {'it is' if wall['D'] <= 1.5 * wall['C'] else 'it is not'}.")
     sec.targets += [
         ratio_target("many-accounts", "A's wall time within 1.5x of C's (medians)", wall["A"], wall["C"], at_most=1.5,
                      what="s", digits=1),
