@@ -10,9 +10,10 @@ request the first page of a single window over that range would be):
   account costs exactly its pages.
 - Otherwise its windows are cut at the density of the page (Twilio lists newest first, so the page's records span
   the newest part of the range) to hold a few pages each: enough windows that `num_workers` requests can run at
-  once on one busy account (pages per window = the estimated pages / num_workers, from MIN_PAGES_PER_WINDOW to
-  MAX_PAGES_PER_WINDOW), each a tenth short of a whole number of pages so that a window of k pages costs k requests,
-  never shorter than SHORTEST_WINDOW. The probe's page is the one request spent on top of the account's pages.
+  once on one busy account (pages per window = the estimated pages / num_workers rounded down, so at least
+  num_workers windows, from MIN_PAGES_PER_WINDOW to MAX_PAGES_PER_WINDOW), each a tenth short of a whole number of
+  pages so that a window of k pages costs k requests, never shorter than SHORTEST_WINDOW. The probe's page is the
+  one request spent on top of the account's pages.
 
 The probe is an estimate of where records are, never of what is read: every window is still read to its last page
 and every record is kept by the window that owns it (records.WindowBounds), whatever the windows' lengths.
@@ -89,7 +90,7 @@ def plan_from_probe(
     page_size = len(records)  # a page followed by another is a full one
     span = max(upper - oldest, datetime.timedelta(seconds=1))
     pages = (upper - lower) / span  # the range holds about this many pages like this one
-    pages_per_window = min(MAX_PAGES_PER_WINDOW, max(MIN_PAGES_PER_WINDOW, math.ceil(pages / max(1, workers))))
+    pages_per_window = min(MAX_PAGES_PER_WINDOW, max(MIN_PAGES_PER_WINDOW, math.floor(pages / max(1, workers))))
     if pages <= pages_per_window + 0.5:
         return Plan(step=None, first_page=response)
     step = max(SHORTEST_WINDOW, span * (FILL * pages_per_window))

@@ -243,3 +243,18 @@ def test_given_a_probe_page_then_the_plan_is_one_window_or_windows_of_a_few_page
 
 def test_given_the_window_bounds_then_a_window_holds_a_few_whole_pages() -> None:
     assert 1 <= MIN_PAGES_PER_WINDOW <= MAX_PAGES_PER_WINDOW and 0.5 < FILL < 1
+
+
+@pytest.mark.parametrize("pages", [20.2, 25.0, 39.9, 55.0, 99.0])
+def test_given_a_busy_account_then_it_gets_at_least_a_window_per_worker(pages: float) -> None:
+    """Pages per window round down: 20.2 estimated pages and 10 workers make windows of 2 pages (11 windows), not of
+    3 (7 windows: 3 workers idle on a one-account sync, and chains of 3 pages at the end of a sync)."""
+    span = (UPPER - LOWER) / pages  # the probe's full page spans this much of the newest range
+    oldest = (UPPER - span).strftime("%Y-%m-%dT%H:%M:%SZ")
+    response = FakeResponse({"messages": [{"date_sent": oldest}] * 1000, "next_page_uri": "/n"})
+
+    plan = plan_from_probe(response, "messages", "date_sent", LOWER, UPPER, workers=10)
+
+    assert plan is not None and plan.step is not None
+    windows = (UPPER - LOWER) / plan.step
+    assert 10 <= windows <= 2 * 10 / FILL  # a window per worker at least, and never pages cut in half
