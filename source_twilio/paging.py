@@ -91,10 +91,8 @@ class TwilioPagination(PaginationStrategy):
         return records if isinstance(records, list) else []
 
     def _next_url(self, body: Mapping[str, Any]) -> Optional[str]:
-        if "meta" in body:
-            return (body.get("meta") or {}).get("next_page_url") or None
-        next_uri = body.get("next_page_uri")
-        return self.config["__hosts"]["api"] + next_uri if next_uri else None
+        link = next_page_link(body)
+        return self.config["__hosts"]["api"] + link if link and "meta" not in body else link
 
     def _is_newest_window(self, stream_slice: Optional[StreamSlice]) -> bool:
         end = ((stream_slice.cursor_slice if stream_slice is not None else None) or {}).get("end_time")
@@ -107,3 +105,11 @@ class TwilioPagination(PaginationStrategy):
             return None
         scheme, netloc, path, _, _ = urlsplit(url)
         return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def next_page_link(body: Mapping[str, Any]) -> Optional[str]:
+    """Twilio's link to the next page in either envelope: `next_page_uri` (2010 API, relative to the host) or
+    `meta.next_page_url` (absolute); None on the last page."""
+    if "meta" in body:
+        return (body.get("meta") or {}).get("next_page_url") or None
+    return body.get("next_page_uri") or None

@@ -29,11 +29,12 @@ import datetime
 import email.utils
 import math
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional
+from typing import Any, List, Optional
 
 import requests
 
 from .dates import to_iso_utc
+from .paging import next_page_link
 from .records import parsed_page
 
 # A complete window moves its account's state to where it ends, but never past Twilio's own clock at the moment the
@@ -87,7 +88,6 @@ def plan_from_probe(
     oldest = _oldest(records, cursor_field)
     if oldest is None or not records:
         return None
-    page_size = len(records)  # a page followed by another is a full one
     span = max(upper - oldest, datetime.timedelta(seconds=1))
     pages = (upper - lower) / span  # the range holds about this many pages like this one
     pages_per_window = min(MAX_PAGES_PER_WINDOW, max(MIN_PAGES_PER_WINDOW, math.floor(pages / max(1, workers))))
@@ -108,13 +108,6 @@ def served_at(response: Any) -> Optional[datetime.datetime]:
     except (TypeError, ValueError):
         return None
     return instant if instant.tzinfo else instant.replace(tzinfo=datetime.timezone.utc)
-
-
-def next_page_link(body: Mapping[str, Any]) -> Optional[str]:
-    """Twilio's link to the next page in either envelope: `next_page_uri` (2010 API) or `meta.next_page_url`."""
-    if "meta" in body:
-        return (body.get("meta") or {}).get("next_page_url") or None
-    return body.get("next_page_uri") or None
 
 
 def _oldest(records: List[Any], cursor_field: str) -> Optional[datetime.datetime]:
