@@ -17,11 +17,9 @@ from builders import (
     TwilioPage,
     a_record,
     api_request,
-    final_state,
     given_accounts,
     given_no_open_records,
     read_stream,
-    records_of,
 )
 from airbyte_cdk.test.mock_http import HttpMocker
 from freezegun import freeze_time

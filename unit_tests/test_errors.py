@@ -24,7 +24,6 @@ from builders import (
     configured_catalog,
     error_response,
     given_accounts,
-    given_no_open_records,
     json_response,
     next_page_request,
     parse_messages,

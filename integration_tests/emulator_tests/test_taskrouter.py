@@ -10,7 +10,7 @@ import pytest
 
 from integration_tests.emulator.client import EmulatorClient
 from integration_tests.emulator.timefmt import iso
-from integration_tests.emulator_tests.helpers import NOW, NOW_T, tiso
+from integration_tests.emulator_tests.helpers import NOW_T, tiso
 
 SPEC = Path(__file__).resolve().parents[2] / "reference" / "twilio-api" / "specs" / "twilio_taskrouter_v1.json"
 COMPONENTS = {
