@@ -149,13 +149,11 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         value = _instant(raw)
         seen = self._newest_in_window  # type: ignore[attr-defined]
         window = record.associated_slice
-        if value is not None and getattr(seen, "window", None) is window and value <= seen.newest:
-            pass
-        else:
+        known = value is not None and getattr(seen, "window", None) is window
+        if not (known and value <= seen.newest):
             super().observe(record)
             if value is not None and self._parses(raw):
-                if getattr(seen, "window", None) is not window or value > seen.newest:
-                    seen.window, seen.newest = window, value
+                seen.window, seen.newest = window, value
         if next(self._records_seen) % self.RECORDS_PER_STATE == 0:  # type: ignore[attr-defined]
             with self._lock:
                 self._emit_state_message()
@@ -447,7 +445,7 @@ class _ProbingPartitions:
         return getattr(self._router, name)
 
 
-def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], slots: threading.BoundedSemaphore) -> None:
+def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, slots: threading.BoundedSemaphore) -> None:
     """Every page request holds a request slot; a windowed stream's cursor gets a WindowSizer whose probes go through
     the stream's own retriever, and whose one-window plans' first pages that retriever then serves."""
     if not isinstance(retriever, SimpleRetriever):
@@ -483,7 +481,6 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], slots: threadi
             with slots:
                 return fetch(whole, None)
 
-        workers = max(1, int(config.get("__num_workers") or DEFAULT_NUM_WORKERS))
         cursor._sizer = WindowSizer(probe, first_pages, extractor, workers)
 
 
@@ -505,7 +502,7 @@ def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
         retriever = create_retriever(model=model, config=config, **kwargs)
         workers = max(1, int(config.get("__num_workers") or DEFAULT_NUM_WORKERS))
         slots = slots_by_workers.setdefault(workers, threading.BoundedSemaphore(workers))
-        _link(retriever, kwargs.get("cursor"), config, slots)
+        _link(retriever, kwargs.get("cursor"), config, workers, slots)
         return retriever
 
     constructors[SimpleRetrieverModel] = create_linked_retriever  # type: ignore[index]
