@@ -43,21 +43,24 @@ def _sids(items: list[dict]) -> set:
     return {x["sid"] for x in items}
 
 
+def _first_dated(c, account_path: str, resource: str, key: str, field: str) -> tuple:
+    """The whole list, its first record with `field` set, and that instant."""
+    items = c.walk("api", f"{account_path}/{resource}", key)
+    first = next(x for x in items if x[field])
+    return items, first, t2010(first[field])
+
+
 def test_upper_bounds_read_each_parameter_as_its_spec_text(fresh):
     """Knob le_bound="spec" (default): DateSent<= and Usage EndDate include the bound ("on and before"), Calls StartTime</EndTime< exclude it ("before this date"), Conferences/Recordings/Media DateCreated< and Notifications MessageDate< stop at midnight of the date."""
     c = client(fresh)
     A = acc_path(fresh.main_credentials[0])
-    msgs = c.walk("api", f"{A}/Messages.json", "messages")
-    m = next(x for x in msgs if x["date_sent"])
-    t = t2010(m["date_sent"])
+    msgs, m, t = _first_dated(c, A, "Messages.json", "messages", "date_sent")
     got = c.walk("api", f"{A}/Messages.json?DateSent%3C={iso(t)}", "messages")
     assert m["sid"] in _sids(got) and all(t2010(x["date_sent"]) <= t for x in got)
     day = iso(t)[:10]
     got = c.walk("api", f"{A}/Messages.json?DateSent%3C={day}", "messages")  # the whole day of the bound
     assert _sids(got) == {x["sid"] for x in msgs if x["date_sent"] and iso(t2010(x["date_sent"]))[:10] <= day}
-    calls = c.walk("api", f"{A}/Calls.json", "calls")
-    k = next(x for x in calls if x["start_time"])
-    ts = t2010(k["start_time"])
+    calls, k, ts = _first_dated(c, A, "Calls.json", "calls", "start_time")
     got = c.walk("api", f"{A}/Calls.json?StartTime%3C={iso(ts)}", "calls")
     assert k["sid"] not in _sids(got) and all(t2010(x["start_time"]) < ts for x in got)
     day = iso(ts)[:10]
@@ -75,12 +78,8 @@ def test_le_bound_knob(fresh):
     """Knob le_bound: "inclusive" makes every 2010 upper bound include its instant and the whole day of a date; "exclusive" stops before the instant and before midnight at the start of a date."""
     c = client(fresh)
     A = acc_path(fresh.main_credentials[0])
-    calls = c.walk("api", f"{A}/Calls.json", "calls")
-    k = next(x for x in calls if x["start_time"])
-    ts = t2010(k["start_time"])
-    msgs = c.walk("api", f"{A}/Messages.json", "messages")
-    m = next(x for x in msgs if x["date_sent"])
-    t = t2010(m["date_sent"])
+    _, k, ts = _first_dated(c, A, "Calls.json", "calls", "start_time")
+    _, m, t = _first_dated(c, A, "Messages.json", "messages", "date_sent")
     confs = c.walk("api", f"{A}/Conferences.json", "conferences")
     day = iso(t2010(confs[3]["date_created"]))[:10]
     fresh.configure(le_bound="inclusive")
