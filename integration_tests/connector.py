@@ -121,12 +121,12 @@ def configured_catalog(discovered: Mapping[str, Any], streams: Optional[Sequence
 KEPT_DAYS = {"taskrouter_events": RETENTION_DAYS["taskrouter_events"]}
 
 
-def surely_read_since(stream: str, output: Output) -> Optional[str]:
-    """For a stream of KEPT_DAYS, the oldest moment the run surely asked for (its end less the days Twilio keeps, less
-    the connector's slack); None for the other streams, which are read whole."""
-    if stream not in KEPT_DAYS:
+def surely_read_since(stream: str, output: Output, kept: Mapping[str, int] = KEPT_DAYS) -> Optional[str]:
+    """For a stream of `kept` (days Twilio keeps it), the oldest moment the run surely asked for (its end less those
+    days, less the connector's slack); None for the other streams, which are read whole."""
+    if stream not in kept:
         return None
-    since = datetime.fromtimestamp(output.ended, timezone.utc) - timedelta(days=KEPT_DAYS[stream]) + RETENTION_SLACK
+    since = datetime.fromtimestamp(output.ended, timezone.utc) - timedelta(days=kept[stream]) + RETENTION_SLACK
     return format_datetime(since + timedelta(seconds=1))
 
 
