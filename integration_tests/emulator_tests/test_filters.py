@@ -1,7 +1,6 @@
 """Filters and their bounds, as Twilio documents them."""
 from __future__ import annotations
 
-import time
 
 from integration_tests.emulator import Emulator
 from integration_tests.emulator.timefmt import iso, parse_when
@@ -276,14 +275,13 @@ def test_alerts_order_knob(fresh):
 
 
 def test_alerts_per_account_and_bursts():
-    """World fields alerts_by_account and alert_bursts: 60,000 alerts in 30 days on one account, more than 10,000 within one day, read fast by day windows."""
+    """World fields alerts_by_account and alert_bursts: 60,000 alerts in 30 days on one account, more than 10,000 within one day, read whole by narrower windows (time is not asserted: see integration_tests/emulator/bench.py)."""
     burst_day = NOW_T - 3 * 86400
     with Emulator(seed=4, accounts=2, closed=0, suspended=0, messages_per_account=10, calls_per_account=10,
                   alerts_by_account={0: 60000, 2: 5}, alert_bursts=[{"account": 0, "count": 12000, "days_ago": 3}],
                   now=NOW) as e:
         counts = [a["counts"]["alerts"] for a in e.world["accounts"]]
         assert counts == [72000, 200, 5]
-        t0 = time.perf_counter()
         c = client(e)
         lo, hi = iso(burst_day), iso(burst_day + 86400 - 1)
         status, body = c.get(f"/monitor/v1/Alerts?StartDate={lo}&EndDate={hi}&PageSize=1000")
@@ -295,7 +293,6 @@ def test_alerts_per_account_and_bursts():
             got += c.walk("monitor", f"/v1/Alerts?StartDate={lo}&EndDate={hi}", "alerts")
         assert len(got) == 12000 and len({a["sid"] for a in got}) == len(got)
         assert e.truth("alerts", keys=False)["count"] == 72000 + 200 + 5
-        assert time.perf_counter() - t0 < 15
 
 
 def test_messages_retention_error_is_twilios(emu):
