@@ -1,4 +1,4 @@
-"""The dated section of RESULTS.md: the command, the machine, then per scenario its tables and verdicts."""
+"""The dated section of RUNS.md: the command, the machine, then per scenario its tables and verdicts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Any, Dict, List, Mapping, Sequence
 from benchmarks.contenders import Contenders, Run
 from benchmarks.targets import Section, spread
 
-HEADER = "# Benchmark results\n\nEach section is one `benchmarks/run.py` run, appended; see README.md for how to read it.\n\n"
+HEADER = ("# Benchmark runs\n\nEvery `benchmarks/run.py` run, appended as it ran, with the hand-written notes on them; RESULTS.md, "
+          "made from this\nfile by `benchmarks/summary.py`, shows the latest run of each scenario and a history table.\n\n")
 
 
 def med(values: Sequence[float]) -> float:
@@ -119,7 +120,7 @@ def render(args: argparse.Namespace, argv: List[str], c: Contenders, facts: Dict
 
 
 def append(path: Path, text: str) -> None:
-    """Appends the section to RESULTS.md (created with its header if missing); earlier sections stay as they are."""
+    """Appends the section to RUNS.md (created with its header if missing); earlier sections stay as they are."""
     if not path.exists():
         path.write_text(HEADER)
     with open(path, "a") as f:

@@ -9,7 +9,7 @@ Scenarios (scenarios.py): dense, incremental, sparse, many-accounts, real-latenc
 Contenders (contenders.py): A this connector at its defaults, C the plain fetcher (fetcher.py), the baseline of the
 ratios; B Airbyte's published source in its own venv, dense world only, optional (--skip-airbyte).
 Everything is set up and torn down here: benchmarks/.work/ (configs, catalogs, logs, the Airbyte venv), each world's
-emulator as a child process on a free port. Each run appends a dated section to RESULTS.md. See README.md.
+emulator as a child process on a free port. Each run appends a dated section to RUNS.md and remakes RESULTS.md from it. See README.md.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ elif str(REPO) not in sys.path:
 from benchmarks.common import BENCH, WORK, code_version, config_constants, log, machine_facts  # noqa: E402
 from benchmarks.contenders import Contenders  # noqa: E402
 from benchmarks.report import append, render  # noqa: E402
+from benchmarks.summary import remake  # noqa: E402
 from benchmarks.scenarios import DEFAULT, SCENARIOS, Bench, expected_minutes, run_scenarios  # noqa: E402
 
 ALIASES = {"throughput": "dense", "many": "many-accounts", "latency": "real-latency"}
@@ -65,7 +66,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--sweep", default="3,10,20,40", help="num_workers values of B's pre-pass")
     p.add_argument("--sweep-days", type=float, default=3, help="B's pre-pass reads the newest N days (default 3)")
     p.add_argument("--airbyte-python", default=None, help="interpreter for the Airbyte venv (default: this one)")
-    p.add_argument("--results", default=str(BENCH / "RESULTS.md"), help="file the dated section is appended to ('-': stdout only)")
+    p.add_argument("--results", default=str(BENCH / "RUNS.md"),
+                   help="file the dated section is appended to, RESULTS.md beside it then remade from it ('-': stdout only)")
     args = p.parse_args(argv)
     args.sweep = [int(x) for x in args.sweep.split(",") if x.strip()]
     if args.scale is None:
@@ -97,7 +99,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.results != "-":
         path = Path(args.results)
         append(path, text)
-        log(f"appended to {path}")
+        remake(path, path.with_name("RESULTS.md"))
+        log(f"appended to {path}; {path.with_name('RESULTS.md')} remade from it")
     return 0
 
 

@@ -107,12 +107,12 @@ def test_quick_is_a_fifth_of_each_world():
 
 
 def test_smallest_configuration_reports_every_target(tmp_path):
-    results = tmp_path / "RESULTS.md"
+    runs = tmp_path / "RUNS.md"
     argv = ["--only", "many-accounts,incremental", "--scale", "0.002", "--rounds", "1", "--latency-ms", "0",
-            "--skip-airbyte", "--results", str(results)]
+            "--skip-airbyte", "--results", str(runs)]
     assert bench_run.main(argv) == 0
-    text = results.read_text()
-    assert text.startswith("# Benchmark results")
+    text = runs.read_text()
+    assert text.startswith("# Benchmark runs")
     assert re.search(r"^## \d{4}-\d\d-\d\d \d\d:\d\d UTC \(scale 0.002\)$", text, re.MULTILINE)
     assert "Command: `python benchmarks/run.py --only many-accounts,incremental" in text
     assert "### Many accounts: wall time of A vs C" in text and "### Incremental with nothing new" in text
@@ -127,3 +127,28 @@ def test_smallest_configuration_reports_every_target(tmp_path):
                                             "A, 2nd sync: no record unexpected or twice"}
     assert all(verdict == "met" for _, verdict in checks), text
     assert "| scenario | target | verdict | figures |" in text
+    # RESULTS.md beside it is remade from it: each scenario's latest section, and the run in the history table
+    results = (tmp_path / "RESULTS.md").read_text()
+    assert "## many-accounts" in results and "## incremental" in results and "### Many accounts: wall time of A vs C" in results
+    assert re.search(r"^\| \d{4}-\d\d-\d\d \d\d:\d\d UTC \(scale 0.002\) \| ", results, re.MULTILINE), results
+
+
+def test_results_keep_each_scenarios_latest_run_and_every_run_in_the_history():
+    """summary.render: a scenario's section comes from the newest run that has it; older runs stay in the history."""
+    from benchmarks.summary import parse, render
+
+    def run(when: str, scenario: str, title: str, ratio: str) -> str:
+        return (f"## {when}\n\nCommand: `python benchmarks/run.py --only {scenario}`\n\n### {title}\n\nfigures of {when}\n\n"
+                f"### Targets\n\n| scenario | target | verdict | figures |\n|---|---|---|---|\n"
+                f"| {scenario} | a target | met | A 1 vs C 2 = {ratio} (target >= 0.50x) |\n")
+
+    text = ("# Benchmark runs\n\n" + run("2026-01-01 10:00 UTC", "dense", "Dense world: records/s", "0.40x")
+            + "\n## A note (hand-written)\n\nwords\n\n" + run("2026-01-02 10:00 UTC", "sparse", "Sparse world: requests", "1.00x")
+            + run("2026-01-03 10:00 UTC", "dense", "Dense world: records/s", "0.60x"))
+    results = render(parse(text))
+    dense = results.split("## dense", 1)[1].split("## sparse", 1)[0]
+    assert "figures of 2026-01-03" in dense and "figures of 2026-01-01" not in dense
+    assert "figures of 2026-01-02" in results.split("## sparse", 1)[1]
+    history = results.split("## History", 1)[1]
+    assert "| 2026-01-03 10:00 UTC | 0.60x met | - |" in history and "| 2026-01-01 10:00 UTC | 0.40x met | - |" in history
+    assert "A note" not in results and "words" not in results
