@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_VENV := .venv-demo
 
-.PHONY: demo test unit integration benchmark image-test lock clean
+.PHONY: demo test lint unit integration benchmark image-test lock clean
 
 $(VENV)/.installed: setup.py requirements.lock requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,13 @@ demo: $(VENV)/.installed $(DEMO_VENV)/.installed
 # Two processes (the machine has two cores); a test module stays in one, with its emulator world and its order.
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
-## The whole test suite: unit tests, emulator end-to-end tests, standard tests.
-test: $(VENV)/.installed
+## The whole test suite: lint, unit tests, emulator end-to-end tests, standard tests.
+test: lint
 	$(PYTEST) unit_tests integration_tests -m "not image_tests"
+
+## ruff over the repo (ruff.toml); mypy strict over source_twilio/ (mypy.ini).
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check --quiet .
 
 unit: $(VENV)/.installed
 	$(PYTEST) unit_tests

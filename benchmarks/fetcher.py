@@ -62,7 +62,7 @@ class Fetcher:
 
     def get(self, url: str) -> dict:
         delay = 0.5
-        for attempt in range(8):
+        for _attempt in range(8):
             response = self.session().get(url, timeout=120)
             with self.lock:
                 self.requests += 1

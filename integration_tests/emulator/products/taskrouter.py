@@ -61,7 +61,7 @@ def workspaces(world: World, pc: ProductCodecs) -> list[Workspace]:
     acc, cfg = pc.acc, world.config
     out = []
     for w in range(world.taskrouter_workspaces(acc)):
-        def sids(codec, n: int) -> list[str]:
+        def sids(codec, n: int, w: int = w) -> list[str]:
             return [codec.sid(w * WORKSPACE_SLOTS + k) for k in range(n)]
 
         names = ("Flex Task Assignment", "Back Office", "Collections")
