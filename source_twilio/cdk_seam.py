@@ -83,6 +83,7 @@ from airbyte_cdk.sources.declarative.retrievers import SimpleRetriever
 from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
 from airbyte_cdk.sources.types import Record, StreamSlice
 
+from . import progress
 from .config import DEFAULT_NUM_WORKERS
 from .records import TwilioListExtractor, account_of, forget_parsed_page
 from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY
@@ -166,12 +167,12 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     def stream_slices(self) -> Iterable[StreamSlice]:
         sizer = self._sizer
         if sizer is None:
-            yield from super().stream_slices()
+            yield from progress.current().planned(self._stream_name, super().stream_slices())
             return
         router = self._partition_router
         self._partition_router = _ProbingPartitions(router, self, sizer.lookahead)
         try:
-            yield from super().stream_slices()
+            yield from progress.current().planned(self._stream_name, super().stream_slices())
         finally:
             self._partition_router = router
             sizer.close()
@@ -223,6 +224,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         """Closes a window (each worker thread closes the windows it read): one at a time, since a refused window is
         closed with its account's cursor told to skip it."""
         window = partition.to_slice()
+        progress.current().window_done(self._stream_name)
         with self._closing:  # type: ignore[attr-defined]
             if window is None or self._use_global_cursor:
                 super().close_partition(partition)
@@ -452,11 +454,13 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
         return
     fetch = retriever._fetch_next_page
     first_pages = _FirstPages()
+    stream = retriever.name
 
     def fetch_next_page(stream_slice: StreamSlice, next_page_token: Optional[Any] = None, **kwargs: Any) -> Any:
         first = next_page_token is None and not kwargs
         response = first_pages.take(stream_slice) if first else None
         if response is None:
+            progress.current().request(stream)
             with slots:
                 response = fetch(stream_slice, next_page_token, **kwargs)
         if isinstance(cursor, WindowCheckpointCursor):
@@ -478,6 +482,7 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
     if sized:
 
         def probe(whole: StreamSlice) -> Any:
+            progress.current().request(stream)
             with slots:
                 return fetch(whole, None)
 
