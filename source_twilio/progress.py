@@ -66,21 +66,21 @@ class ReadProgress:
         self.skip_counts: DefaultDict[str, int] = collections.defaultdict(int)
         self.accounts_skipped: List[str] = []
         self.running: Dict[str, float] = {}  # stream -> when it started
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()
         self._started = time.monotonic()
 
     # ---- counted by the worker threads
 
     def request(self, stream: str) -> None:
-        with self._lock:
+        with self._guard:
             self.requests[stream] += 1
 
     def answered(self, stream: str, resolution: ErrorResolution) -> None:
         if resolution.response_action in _RETRIED:
-            with self._lock:
+            with self._guard:
                 self.retries[stream] += 1
         elif resolution.response_action == ResponseAction.IGNORE:
-            with self._lock:
+            with self._guard:
                 self.skip_counts[stream] += 1
                 reasons = self.skips.setdefault(stream, [])
                 if resolution.error_message and not reasons:
@@ -88,25 +88,25 @@ class ReadProgress:
 
     def planned(self, stream: str, windows: Iterable[Any]) -> Iterator[Any]:
         """The windows (slices) a cursor makes for `stream`, counted as they are made."""
-        with self._lock:
+        with self._guard:
             self.planning_streams.add(stream)
         try:
             for window in windows:
-                with self._lock:
+                with self._guard:
                     self.windows_planned[stream] += 1
                 yield window
         finally:
-            with self._lock:
+            with self._guard:
                 self.planning_streams.discard(stream)
 
     def window_done(self, stream: str) -> None:
-        with self._lock:
+        with self._guard:
             self.windows_done[stream] += 1
 
     def note(self, stream: str, reason: str) -> bool:
         """Something not read on purpose (a number type a country does not offer): True the first time it is noted,
         so the caller logs it once per read."""
-        with self._lock:
+        with self._guard:
             reasons = self.skips.setdefault(stream, [])
             if reason in reasons:
                 return False
@@ -150,7 +150,7 @@ class ReadProgress:
 
     def progress_lines(self) -> List[str]:
         now = time.monotonic()
-        with self._lock:
+        with self._guard:
             return [self._line(stream, now - started) for stream, started in sorted(self.running.items())]
 
     def _line(self, stream: str, seconds: float) -> str:
@@ -164,7 +164,7 @@ class ReadProgress:
         return f"Progress of {stream}: {', '.join(parts)} ({seconds:.0f} s)."
 
     def summary(self) -> str:
-        with self._lock:
+        with self._guard:
             seconds = time.monotonic() - self._started
             total = sum(self.records.values())
             per_stream = "; ".join(f"{stream}: {count:,}" for stream, count in sorted(self.records.items())) or "none"
