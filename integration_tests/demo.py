@@ -279,7 +279,10 @@ def sync_to_duckdb(executable: Path, config: Mapping[str, Any], emulator: Any, t
         import airbyte as ab
         from airbyte.caches import DuckDBCache
     except ImportError as error:
-        raise DemoError(f"PyAirbyte is not installed ({error}); run `make demo`, or pip install -e '.[demo]'") from error
+        raise DemoError(
+            f"PyAirbyte is not installed ({error}); run `make demo`, which installs it into .venv-demo from "
+            "requirements-demo.lock (apart from the connector's own .venv: PyAirbyte depends on another airbyte-cdk)"
+        ) from error
 
     for leftover in (DB_PATH, DB_PATH.with_name(DB_PATH.name + ".wal")):
         leftover.unlink(missing_ok=True)
