@@ -26,9 +26,12 @@ import time
 from typing import Any, DefaultDict, Dict, Iterable, Iterator, List, Optional, Set
 
 from airbyte_cdk.models import (
+    AirbyteEstimateTraceMessage,
     AirbyteLogMessage,
     AirbyteMessage,
     AirbyteStreamStatus,
+    AirbyteTraceMessage,
+    EstimateType,
     Level,
     TraceType,
     Type,
@@ -66,6 +69,9 @@ class ReadProgress:
         self.skip_counts: DefaultDict[str, int] = collections.defaultdict(int)
         self.accounts_skipped: List[str] = []
         self.running: Dict[str, float] = {}  # stream -> when it started
+        self.estimates: DefaultDict[str, int] = collections.defaultdict(int)  # stream -> rows its probes estimate
+        self.unestimated: Set[str] = set()  # streams with an account no probe estimated
+        self.estimated: List[str] = []  # streams whose estimate is complete, for an ESTIMATE trace
         self._guard = threading.Lock()
         self._started = time.monotonic()
 
@@ -98,6 +104,17 @@ class ReadProgress:
         finally:
             with self._guard:
                 self.planning_streams.discard(stream)
+                # every account's windows are made, so every probe has answered
+                if stream in self.estimates and stream not in self.unestimated:
+                    self.estimated.append(stream)
+
+    def estimate(self, stream: str, rows: Optional[int]) -> None:
+        """An account's records in a stream's range, as its window probe measured them (None: not measured)."""
+        with self._guard:
+            if rows is None:
+                self.unestimated.add(stream)
+            else:
+                self.estimates[stream] += rows
 
     def window_done(self, stream: str) -> None:
         with self._guard:
@@ -132,6 +149,8 @@ class ReadProgress:
                 elif message.type == Type.TRACE and message.trace.type == TraceType.STREAM_STATUS:  # type: ignore[union-attr]
                     self._stream_status(message)
                 yield message
+                if self.estimated:
+                    yield from self._estimates()
                 if time.monotonic() >= next_line:
                     yield from (_log(line) for line in self.progress_lines())
                     next_line = time.monotonic() + self.interval
@@ -139,6 +158,22 @@ class ReadProgress:
             yield _log(self.summary())  # a failed read says what it did too, before its error
             raise
         yield _log(self.summary())
+
+    def _estimates(self) -> Iterator[AirbyteMessage]:
+        """Airbyte's ESTIMATE trace for each stream whose every account a probe measured: the records of its windows
+        (a stream with an account read without a probe, or the open-records pass's records, is not estimated)."""
+        with self._guard:
+            ready, self.estimated = self.estimated, []
+            estimates = [(stream, self.estimates[stream]) for stream in ready]
+        for stream, rows in estimates:
+            yield AirbyteMessage(
+                type=Type.TRACE,
+                trace=AirbyteTraceMessage(
+                    type=TraceType.ESTIMATE,
+                    emitted_at=time.time() * 1000,
+                    estimate=AirbyteEstimateTraceMessage(name=stream, type=EstimateType.STREAM, row_estimate=rows),
+                ),
+            )
 
     def _stream_status(self, message: AirbyteMessage) -> None:
         status = message.trace.stream_status  # type: ignore[union-attr]
