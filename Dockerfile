@@ -22,7 +22,7 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY setup.py main.py ./
 COPY source_twilio ./source_twilio
 RUN pip install --no-cache-dir --no-deps . \
- && rm -rf build source_twilio.egg-info \
+ && rm -rf build *.egg-info \
  && python -c "import source_twilio.source"
 
 ENV AIRBYTE_ENTRYPOINT="python /airbyte/integration_code/main.py"

@@ -58,9 +58,9 @@ lock:
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
 	.venv-lock/bin/python -m pip install --quiet .
-	{ sed -n '1,2p' requirements.lock; .venv-lock/bin/python -m pip freeze --exclude source-twilio; } > requirements.lock.new
+	{ sed -n '1,2p' requirements.lock; .venv-lock/bin/python -m pip freeze --exclude airbyte-source-twilio; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
-	rm -rf .venv-lock build source_twilio.egg-info
+	rm -rf .venv-lock build *.egg-info
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) build *.egg-info .demo

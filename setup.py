@@ -1,11 +1,15 @@
-"""Packaging for source-twilio: the `source-twilio` console script runs the Airbyte protocol."""
+"""Packaging for source-twilio: the `source-twilio` console script runs the Airbyte protocol.
+
+The distribution is named as metadata.yaml publishes it (`remoteRegistries.pypi.packageName`: airbyte-source-twilio,
+Airbyte's convention for connectors on PyPI; PyAirbyte installs that package and runs its `source-twilio` command).
+"""
 
 from setuptools import find_packages, setup
 
 VERSION = "2.1.0"
 
 setup(
-    name="source-twilio",
+    name="airbyte-source-twilio",
     version=VERSION,
     description="Airbyte source connector for Twilio: every subaccount, incremental, fast.",
     author="source-twilio developers",

@@ -239,7 +239,7 @@ class Ticker(threading.Thread):
             elif tracker.read_end_time is not None:
                 parts.append("writing tables to DuckDB")
         stats = self.emulator.stats()
-        parts.append(f"emulator served {stats['records_served']:,} records in {stats['requests']:,} requests")
+        parts.append(f"emulator answered {stats['requests']:,} requests")
         return "; ".join(parts[:1]) + " " + "; ".join(parts[1:])
 
     def stop(self) -> None:
@@ -279,7 +279,10 @@ def sync_to_duckdb(executable: Path, config: Mapping[str, Any], emulator: Any, t
         import airbyte as ab
         from airbyte.caches import DuckDBCache
     except ImportError as error:
-        raise DemoError(f"PyAirbyte is not installed ({error}); run `make demo`, or pip install -e '.[demo]'") from error
+        raise DemoError(
+            f"PyAirbyte is not installed ({error}); run `make demo`, which installs it into .venv-demo from "
+            "requirements-demo.lock (apart from the connector's own .venv: PyAirbyte depends on another airbyte-cdk)"
+        ) from error
 
     for leftover in (DB_PATH, DB_PATH.with_name(DB_PATH.name + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -353,10 +356,11 @@ def summary_queries(schema: str = SCHEMA) -> Dict[str, str]:
                    AVG({num('duration')}) FILTER (WHERE status = 'completed') AS avg_duration_s,
                    MEDIAN({num('duration')}) FILTER (WHERE status = 'completed') AS median_duration_s
             FROM {calls}""",
-        # The last 14 days of the data (ending at its newest call), per day.
+        # The last 14 days of the data (ending at its newest call), per day the call was created: the same date as the
+        # weekly costs, so a day's calls add up to its week's (start_time would leave out calls still queued).
         "daily_calls": f"""
-            WITH c AS (SELECT CAST({ts('start_time')} AS DATE) AS day, status, {num('duration')} AS duration
-                       FROM {calls} WHERE start_time IS NOT NULL)
+            WITH c AS (SELECT CAST({ts('date_created')} AS DATE) AS day, status, {num('duration')} AS duration
+                       FROM {calls})
             SELECT day, COUNT(*) AS calls,
                    COUNT(*) FILTER (WHERE status = 'completed') AS completed,
                    COUNT(*) FILTER (WHERE status IN {_in(ABANDONED_CALL_STATUSES)}) AS abandoned,
@@ -483,15 +487,16 @@ def render_summary(run: RunSql, record_counts: Mapping[str, int], schema: str = 
 
     daily = run(queries["daily_calls"])
     out.append("")
-    out.append("Daily call volume, last 14 days")
+    out.append("Daily call volume by date created, last 14 days (the last day is partial: up to the sync)")
     peak = max((row[1] for row in daily), default=0)
+    newest = daily[-1][0] if daily else None
     out.append(format_table(["day", "calls", "completed", "abandoned", "talk min", ""],
-                            [(day, calls, done, lost, minutes, bar(calls, peak, 24))
+                            [(f"{day} so far" if day == newest else day, calls, done, lost, minutes, bar(calls, peak, 24))
                              for day, calls, done, lost, minutes in daily]))
 
     weekly = run(queries["weekly_cost"])
     out.append("")
-    out.append("Cost per week (USD; Twilio prices are negative numbers, shown here as spend)")
+    out.append("Cost per week by date created (USD; Twilio prices are negative numbers, shown here as spend)")
     peak = max((row[2] + row[5] for row in weekly), default=0)
     out.append(format_table(["week of", "calls", "call cost", "messages", "segments", "SMS cost", "total", ""],
                             [(week, calls, money(call_cost), msgs, int(segments), money(sms_cost),
@@ -612,8 +617,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         step(3, f"Full read of all {len(streams)} streams with PyAirbyte into {DB_PATH.relative_to(REPO)}")
         counts = sync_to_duckdb(executable, config, emulator, len(streams))
         stats = emulator.stats()
-        say(f"  emulator: {stats['requests']:,} requests, {stats['records_served']:,} records, "
-            f"{stats['bytes_served'] / 1e6:,.1f} MB served")
+        say(f"  emulator: {stats['requests']:,} requests, {stats['bytes_served'] / 1e6:,.1f} MB served, "
+            f"{stats['records_served']:,} records in its pages: more than the {sum(counts.values()):,} read, since child "
+            "streams list their parents again (message_media the messages, conference_participants the conferences, "
+            "step the executions, ...), the open-records pass reads the newest pages unfiltered to keep only the open "
+            "messages, a busy account's probe page is asked again by its first window, and two windows both ask for "
+            "their shared boundary; each record is emitted once")
 
         step(4, "Summary (queried from DuckDB)")
         run, close = duckdb_runner(DB_PATH)

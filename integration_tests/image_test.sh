@@ -157,7 +157,7 @@ USER_OF=$(podman image inspect --format '{{.Config.User}}' "$IMAGE")
 ENVIRONMENT=$(podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE")
 grep -qx 'AIRBYTE_ENTRYPOINT=python /airbyte/integration_code/main.py' <<<"$ENVIRONMENT" \
   || fail image "AIRBYTE_ENTRYPOINT is not python /airbyte/integration_code/main.py"
-podman run "${RUN_FLAGS[@]}" --entrypoint pip "$IMAGE" freeze --exclude-editable --exclude source-twilio --exclude pip --exclude setuptools \
+podman run "${RUN_FLAGS[@]}" --entrypoint pip "$IMAGE" freeze --exclude-editable --exclude airbyte-source-twilio --exclude pip --exclude setuptools \
   >"$WORK/freeze.txt" 2>"$WORK/freeze.err" || fail image "pip freeze in the image failed" "$WORK/freeze.err"
 LOCKED=$(grep -E '^[A-Za-z0-9_.-]+==' "$ROOT/requirements.lock" | tr 'A-Z_' 'a-z-' | sort)
 INSTALLED=$(grep -E '^[A-Za-z0-9_.-]+==' "$WORK/freeze.txt" | tr 'A-Z_' 'a-z-' | sort)

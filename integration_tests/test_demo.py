@@ -26,7 +26,7 @@ def test_given_report_queries_then_every_column_they_use_is_in_the_stream_schema
     """The reports only use columns the calls, messages and accounts schemas declare (PyAirbyte makes one column
     per schema property), so a renamed field cannot silently empty a report."""
     used = {
-        "calls": {"status", "duration", "start_time", "date_created", "price", "account_sid"},
+        "calls": {"status", "duration", "date_created", "price", "account_sid"},
         "messages": {"status", "direction", "date_created", "price", "num_segments", "account_sid"},
         "accounts": {"sid", "friendly_name", "status", "owner_account_sid"},
         "taskrouter_events": {"event_type", "event_date", "event_data"},
@@ -86,7 +86,7 @@ def test_given_query_rows_when_render_summary_then_readable_report_with_every_me
     assert "abandon rate:          20.8%" in text
     assert "average call duration: 612 s (10.2 min; median 590 s)" in text
     assert "(4 still queued, ringing or in progress)" in text
-    assert "2024-05-29     40" in text and "2024-05-30     20" in text
+    assert "2024-05-29            40" in text and "2024-05-30 so far     20" in text  # the newest day is partial
     assert "$9.50" in text and "$11.40" in text  # call cost, and call + SMS cost of that week
     assert "total: calls $15.75, SMS $2.85" in text
     assert "delivered" in text and "66.7%" in text
@@ -125,3 +125,11 @@ def test_given_no_console_script_then_a_wrapper_runs_main_py(tmp_path, monkeypat
     wrapper = demo.connector_executable()
     assert wrapper == tmp_path / "bin" / "source-twilio"
     assert "main.py" in wrapper.read_text() and "'" in wrapper.read_text()  # the path with a space is quoted
+
+
+def test_given_the_daily_and_weekly_call_tables_then_both_count_calls_by_the_date_they_were_created():
+    """The daily table and the weekly costs date calls alike (date_created), so a day's calls add up to its week's:
+    by start_time the daily table would leave out today's calls still queued, which the weekly table counts."""
+    queries = demo.summary_queries()
+    for name in ("daily_calls", "weekly_cost"):
+        assert "date_created" in queries[name] and "start_time" not in queries[name], name

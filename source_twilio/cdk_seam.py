@@ -56,6 +56,8 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    what the last one took to build (29 STATEs in that sync); the final STATE is never held back.
    Holding one back is safe: the next covers every window closed before it. Uses `_cursor_per_partition` and
    `_last_emission_time`.
+9. What progress.py counts: page requests (in the request-slot wrapper), windows made and closed, and each probe's
+   count of records (its Plan's rows). Uses nothing private beyond (1) and (4).
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ from airbyte_cdk.sources.declarative.retrievers import SimpleRetriever
 from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
 from airbyte_cdk.sources.types import Record, StreamSlice
 
+from . import progress
 from .config import DEFAULT_NUM_WORKERS
 from .records import TwilioListExtractor, account_of, forget_parsed_page
 from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY
@@ -166,12 +169,12 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     def stream_slices(self) -> Iterable[StreamSlice]:
         sizer = self._sizer
         if sizer is None:
-            yield from super().stream_slices()
+            yield from progress.current().planned(self._stream_name, super().stream_slices())
             return
         router = self._partition_router
         self._partition_router = _ProbingPartitions(router, self, sizer.lookahead)
         try:
-            yield from super().stream_slices()
+            yield from progress.current().planned(self._stream_name, super().stream_slices())
         finally:
             self._partition_router = router
             sizer.close()
@@ -186,6 +189,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         windows = [window.cursor_slice for window in cursor.stream_slices()]
         whole = _whole_range(windows)
         if whole is None:
+            progress.current().estimate(self._stream_name, None)  # not probed: its records are not estimated
             return
         start_field, end_field, lower, upper = whole
         cursor_slice = {start_field: lower, end_field: upper}
@@ -223,6 +227,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         """Closes a window (each worker thread closes the windows it read): one at a time, since a refused window is
         closed with its account's cursor told to skip it."""
         window = partition.to_slice()
+        progress.current().window_done(self._stream_name)
         with self._closing:  # type: ignore[attr-defined]
             if window is None or self._use_global_cursor:
                 super().close_partition(partition)
@@ -383,7 +388,8 @@ class _FirstPages:
 class WindowSizer:
     """Probes accounts (in a small pool, a few ahead of the windows being made) and hands each its Plan."""
 
-    def __init__(self, fetch: Callable[..., Any], first_pages: _FirstPages, extractor: TwilioListExtractor, workers: int) -> None:
+    def __init__(self, fetch: Callable[..., Any], first_pages: _FirstPages, extractor: TwilioListExtractor, workers: int, stream: str) -> None:
+        self._stream = stream
         self._fetch = fetch
         self._first_pages = first_pages
         self._extractor = extractor
@@ -401,9 +407,11 @@ class WindowSizer:
         cursor_slice = dict(whole.cursor_slice)
         lower, upper = (_instant(value) for value in cursor_slice.values())
         if lower is None or upper is None:
+            progress.current().estimate(self._stream, None)
             return None
         response = self._fetch(whole)
         plan = plan_from_probe(response, self._extractor.records_key, self._extractor.cursor_key, lower, upper, self._workers)
+        progress.current().estimate(self._stream, plan.rows if plan is not None else None)
         if plan is not None and plan.first_page is not None:
             # Windows are made faster than they are read (a probe is a request, reading a page is CPU): a page kept
             # for its window keeps only its bytes, parsed again when the window reads it.
@@ -452,11 +460,13 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
         return
     fetch = retriever._fetch_next_page
     first_pages = _FirstPages()
+    stream = retriever.name
 
     def fetch_next_page(stream_slice: StreamSlice, next_page_token: Optional[Any] = None, **kwargs: Any) -> Any:
         first = next_page_token is None and not kwargs
         response = first_pages.take(stream_slice) if first else None
         if response is None:
+            progress.current().request(stream)
             with slots:
                 response = fetch(stream_slice, next_page_token, **kwargs)
         if isinstance(cursor, WindowCheckpointCursor):
@@ -478,10 +488,11 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
     if sized:
 
         def probe(whole: StreamSlice) -> Any:
+            progress.current().request(stream)
             with slots:
                 return fetch(whole, None)
 
-        cursor._sizer = WindowSizer(probe, first_pages, extractor, workers)
+        cursor._sizer = WindowSizer(probe, first_pages, extractor, workers, stream)
 
 
 def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:

@@ -33,6 +33,7 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import (
 )
 from airbyte_cdk.sources.types import Config
 
+from . import progress
 from .open_records import ACCOUNT_PATH
 from .records import parsed_page
 
@@ -208,6 +209,11 @@ class TwilioErrorHandler(ErrorHandler):
         return self.handler.max_time
 
     def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]] = None) -> ErrorResolution:
+        resolution = self._resolve(response_or_exception)
+        progress.current().answered(self._stream, resolution)  # retries and skips, for the sync's summary
+        return resolution
+
+    def _resolve(self, response_or_exception: Optional[Union[requests.Response, Exception]]) -> ErrorResolution:
         if not isinstance(response_or_exception, requests.Response):
             mapped = next((DEFAULT_ERROR_MAPPING[kind] for kind in type(response_or_exception).__mro__ if kind in DEFAULT_ERROR_MAPPING), None)
             return mapped or ErrorResolution(

@@ -29,6 +29,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import checkpoint_every_window, use_config
 from .config import ConfigError, hide_secrets, normalize_config, retention_notes
+from .progress import start_read
 from .state import conversations_changed_since, conversations_read_accounts, open_pass_since, stream_states
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
@@ -127,15 +128,17 @@ class SourceTwilio(YamlDeclarativeSource):
             )
         # Resolve what the credentials may read before any stream starts: a wrong token or an unknown SID in
         # account_sids is then one config error, instead of one failure per stream.
+        notices: tuple = ()
         if any(stream.stream.name not in ACCOUNTLESS_STREAMS for stream in catalog.streams):
             access = AccountDirectory.access(prepared)
+            notices = access.notices
             self._announce(logger, access)
             prepared["__product_auth"] = access.product_auth_headers()
             prepared["__suspended_accounts"] = [account.sid for account in access.accounts if account.status == "suspended"]
         for note in retention_notes(prepared):
             logger.info(note)
         use_config(self, prepared)
-        yield from super().read(logger, prepared, catalog, state)
+        yield from start_read(list(notices)).follow(super().read(logger, prepared, catalog, state))
 
     def _prepared(
         self,

@@ -55,6 +55,7 @@ class Plan:
 
     step: Optional[datetime.timedelta]
     first_page: Optional[requests.Response] = None
+    rows: Optional[int] = None  # the records the range holds: counted when one page holds them all, else estimated
 
     @property
     def one_window(self) -> bool:
@@ -76,7 +77,7 @@ def plan_from_probe(
     if not response.ok:
         # An error the error handler let through (a suspended subaccount, a product refusing, ...): the one window
         # gets this same answer, and is handled as any window that got it.
-        return Plan(step=None, first_page=response)
+        return Plan(step=None, first_page=response, rows=0)
     body = parsed_page(response)
     if body is None:
         return None
@@ -84,17 +85,18 @@ def plan_from_probe(
     if not isinstance(records, list):
         return None
     if not next_page_link(body):
-        return Plan(step=None, first_page=response)
+        return Plan(step=None, first_page=response, rows=len(records))
     oldest = _oldest(records, cursor_field)
     if oldest is None or not records:
         return None
     span = max(upper - oldest, datetime.timedelta(seconds=1))
     pages = (upper - lower) / span  # the range holds about this many pages like this one
     pages_per_window = min(MAX_PAGES_PER_WINDOW, max(MIN_PAGES_PER_WINDOW, math.floor(pages / max(1, workers))))
+    rows = round(pages * len(records))
     if pages <= pages_per_window + 0.5:
-        return Plan(step=None, first_page=response)
+        return Plan(step=None, first_page=response, rows=rows)
     step = max(SHORTEST_WINDOW, span * (FILL * pages_per_window))
-    return Plan(step=datetime.timedelta(seconds=round(step.total_seconds())))
+    return Plan(step=datetime.timedelta(seconds=round(step.total_seconds())), rows=rows)
 
 
 def served_at(response: Any) -> Optional[datetime.datetime]:

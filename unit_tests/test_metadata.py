@@ -217,3 +217,41 @@ def test_given_the_docs_stream_table_then_it_lists_exactly_the_manifests_streams
     from source_twilio.source import SourceTwilio
 
     assert docs_stream_table() == {stream["name"] for stream in SourceTwilio().resolved_manifest["streams"]}
+
+
+def test_given_the_pypi_package_metadata_publishes_then_setup_py_builds_that_distribution(metadata):
+    """PyAirbyte installs `remoteRegistries.pypi.packageName` from PyPI: setup.py must build a distribution of that name
+    (Airbyte's connectors are published as airbyte-source-<name>), whose console script is the connector's name."""
+    package = metadata["remoteRegistries"]["pypi"]["packageName"]
+    assert package == "airbyte-source-twilio"
+    setup_py = (ROOT / "setup.py").read_text()
+    assert re.search(r'^\s*name="([^"]+)"', setup_py, re.MULTILINE).group(1) == package
+    assert '"source-twilio=source_twilio.run:run"' in setup_py
+
+
+def test_given_the_icon_metadata_names_then_an_svg_icon_is_beside_it(metadata):
+    """metadata.yaml names an icon; the file Airbyte's publishing reads is icon.svg in the connector's directory."""
+    import xml.etree.ElementTree as ElementTree
+
+    assert metadata["icon"].endswith(".svg")
+    root = ElementTree.parse(ROOT / "icon.svg").getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("viewBox")
+
+
+def release_key(version: str) -> tuple:
+    """1.2.3 -> (1, 2, 3, 1); 1.2.3-rc.4 -> (1, 2, 3, 0, 4): a release candidate sorts below its release."""
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)(?:-rc\.(\d+))?", version)
+    assert match, version
+    major, minor, patch, rc = match.groups()
+    return (int(major), int(minor), int(patch)) + (((0, int(rc)) if rc else (1,)))
+
+
+def test_given_the_changelog_then_every_row_is_this_connectors_own_version_above_airbytes_published_ones():
+    """Airbyte published airbyte/source-twilio 0.1.0 to 0.17.x (and 1.0.x manifest-only): no row reuses one of those
+    numbers, the rows are newest first, and the changelog points to Airbyte's own history instead of copying it."""
+    changelog = docs()[docs().index("## Changelog"):]
+    versions = re.findall(r"^\| (\d+\.\d+\.\d+(?:-rc\.\d+)?) \|", changelog, re.MULTILINE)
+    assert versions and versions[0] == setup_version()
+    assert all(release_key(version) > (1, 0, 99, 1) for version in versions), versions
+    assert [release_key(v) for v in versions] == sorted((release_key(v) for v in versions), reverse=True)
+    assert "https://docs.airbyte.com/integrations/sources/twilio#changelog" in changelog

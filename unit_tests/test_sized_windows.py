@@ -258,3 +258,21 @@ def test_given_a_busy_account_then_it_gets_at_least_a_window_per_worker(pages: f
     assert plan is not None and plan.step is not None
     windows = (UPPER - LOWER) / plan.step
     assert 10 <= windows <= 2 * 10 / FILL  # a window per worker at least, and never pages cut in half
+
+
+@pytest.mark.parametrize(
+    "response, rows",
+    [
+        (FakeResponse(page("Wed, 10 Jan 2024 10:00:00 +0000", "Tue, 09 Jan 2024 10:00:00 +0000")), 2),  # one page: counted
+        (FakeResponse(page()), 0),
+        (FakeResponse({"code": 20403}, 403), 0),  # refused: nothing to read
+        # 1,000 records in the newest 2 days of 10: about 5 pages like it, 5,000 records
+        (FakeResponse({"messages": [{"date_sent": "2024-01-09T00:00:00Z"}] * 1000, "next_page_uri": "/n"}), 5000),
+    ],
+)
+def test_given_a_probe_page_then_the_plan_counts_or_estimates_the_records_of_the_range(response: Any, rows: int) -> None:
+    """The rows behind a stream's ESTIMATE trace: exact when one page holds the range, else the pages the page's
+    density makes times its records."""
+    plan = plan_from_probe(response, "messages", "date_sent", LOWER, UPPER, workers=10)
+
+    assert plan is not None and plan.rows == rows

@@ -54,7 +54,7 @@ def test_given_our_own_state_when_checked_then_it_is_left_alone():
 
 
 def test_given_state_with_the_cdks_global_fallback_when_migrated_then_the_fallback_is_dropped():
-    """The CDK's "state" key (the newest cursor of any account, which 0.2.0 saved too) would start an account without
+    """The CDK's "state" key (the newest cursor of any account, which 2.0.0-rc.2 saved too) would start an account without
     its own entry there, skipping that account's history; it is removed, every account keeps its own cursor."""
     saved = {
         "states": [{"partition": {"account_sid": AC1}, "cursor": {"date_sent": "2024-05-01T00:00:00Z"}}],
