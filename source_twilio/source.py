@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any, Iterator, List, Mapping, MutableMapping, Optional
 
 import requests
@@ -29,6 +30,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import checkpoint_every_window, use_config
 from .config import ConfigError, hide_secrets, normalize_config, retention_notes
+from .parents import SYNC_ID
 from .state import conversations_changed_since, conversations_read_accounts, open_pass_since, stream_states
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
@@ -64,6 +66,8 @@ class SourceTwilio(YamlDeclarativeSource):
     ) -> MutableMapping[str, Any]:
         """The config the streams are built from: validated, normalised, plus what the incoming state decides."""
         prepared = normalize_config(config)
+        # Lists read once per sync for several streams are kept under this sync's id (parents.py).
+        prepared[SYNC_ID] = uuid.uuid4().hex
         states = stream_states(state)
         prepared["__conversations_changed_since"] = conversations_changed_since(catalog, states, prepared["__lookback_minutes"])
         prepared["__conversations_read_accounts"] = conversations_read_accounts(catalog, states)
