@@ -233,14 +233,21 @@ def changed_keys(emu, stream: str, since: str, cursor: Optional[str]) -> Optiona
     return {tuple(str(k[f]) for f in keys) for k in t["keys"]} | {tuple(str(k[f]) for f in keys) for k in t.get("open_keys") or []}
 
 
+# streams the truth cannot check this way, and why
+NOT_CHECKED = {"conference_participants": "the participants of conferences since start_date (the truth lists every "
+                                          "conference's)",
+               "event_types": "Twilio's one catalogue, emitted once per account (the truth's key has no account)"}
+
+
 def check_first_sync(emu, first: Sync, streams: Sequence[str], stream_keys) -> List[str]:
     """Per stream, what the first sync got wrong against the truth since start_date: missing, unexpected, twice."""
     out = []
     for stream in streams:
-        if stream not in stream_keys:
+        if stream not in stream_keys or stream in NOT_CHECKED:
             continue
         pk, cursor = stream_keys[stream]
-        t = emu.truth(stream, since=iso(START_DATE)) if cursor else emu.truth(stream)
+        # date_updated streams are read from the epoch (an object made years ago and unchanged belongs in the warehouse)
+        t = emu.truth(stream, since=iso(START_DATE)) if cursor and cursor != "date_updated" else emu.truth(stream)
         want = {tuple(str(k[f]) for f in pk) for k in t["keys"] + (t.get("open_keys") or [])}
         got_list = first.records.get(stream, [])
         got = set(got_list)
@@ -370,7 +377,8 @@ def _scenario(b: Any, emu, subaccounts: int, messages: int, calls: int, stream_k
         if s.exit_code:
             sec.lines.append(f"{s.label} exited {s.exit_code}: {s.stderr_tail}")
     sec.lines.append("First sync against the truth (every record since start_date once, the open ones included): "
-                     + ("; ".join(mismatches) if mismatches else "every stream ok") + ".")
+                     + ("; ".join(mismatches) if mismatches else "every stream ok") + "; not checked: "
+                     + "; ".join(f"{k} ({v})" for k, v in NOT_CHECKED.items()) + ".")
     sec.targets += [
         Target("many-accounts-history", "first sync: every record once", not mismatches,
                "; ".join(mismatches)[:600] if mismatches else "every stream's records match the truth"),

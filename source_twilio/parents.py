@@ -102,10 +102,12 @@ class SharedParentPartitionRouter(PartitionRouter):
         sync = self.config.get(SYNC_ID)
         for partition in parent.stream.generate_partitions():
             read = lambda partition=partition: list(self._slices_of(parent, partition))  # noqa: E731
-            if not sync:
-                yield from read()
-                continue
-            yield from SHARED.get((str(sync), self.shared_as, _partition_key(partition)), read)
+            slices = SHARED.get((str(sync), self.shared_as, _partition_key(partition)), read) if sync else read()
+            yield from self.select(slices)
+
+    def select(self, slices: List[StreamSlice]) -> Iterable[StreamSlice]:
+        """The slices of one parent partition this stream reads: all of them (a subclass may read fewer)."""
+        return slices
 
     def _slices_of(self, parent: ParentStreamConfig, partition: Any) -> Iterable[StreamSlice]:
         """The slices SubstreamPartitionRouter makes of one parent partition's records (the parent key as

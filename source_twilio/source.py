@@ -30,8 +30,9 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import checkpoint_every_window, use_config
 from .config import ConfigError, hide_secrets, normalize_config, retention_notes
+from .changed import LISTED_CURSORS
 from .parents import SYNC_ID
-from .state import conversations_changed_since, conversations_read_accounts, open_pass_since, stream_states
+from .state import conversations_changed_since, conversations_read_accounts, listed_cursors, open_pass_since, stream_states
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
 ACCOUNTLESS_STREAMS = frozenset({"pricing_messaging_countries", "pricing_voice_countries"})
@@ -72,6 +73,7 @@ class SourceTwilio(YamlDeclarativeSource):
         prepared["__conversations_changed_since"] = conversations_changed_since(catalog, states, prepared["__lookback_minutes"])
         prepared["__conversations_read_accounts"] = conversations_read_accounts(catalog, states)
         prepared["__open_since"] = open_pass_since(states, prepared["__lookback_minutes"])
+        prepared[LISTED_CURSORS] = listed_cursors(catalog, states)
         hide_secrets(prepared)
         return prepared
 
