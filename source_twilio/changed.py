@@ -44,7 +44,7 @@ class ChangedRecordsPartitionRouter(SharedParentPartitionRouter):
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         super().__post_init__(parameters)
-        self._lock = threading.Lock()
+        self._mutex = threading.Lock()
         self._newest: Dict[str, str] = dict(((self.config.get(LISTED_CURSORS) or {}).get(self.stream_name) or {}))
         self._lookback = timedelta(minutes=int(self.config.get("__lookback_minutes") or 0))
         self._saved = {workspace: _instant(value) for workspace, value in self._newest.items()}
@@ -66,13 +66,13 @@ class ChangedRecordsPartitionRouter(SharedParentPartitionRouter):
 
     def _advance(self, workspace: str, value: str) -> None:
         instant = _instant(value)
-        with self._lock:
+        with self._mutex:
             known = _instant(self._newest.get(workspace))
             if instant is not None and (known is None or instant > known):
                 self._newest[workspace] = value
 
     def get_stream_state(self) -> Optional[Mapping[str, StreamState]]:
-        with self._lock:
+        with self._mutex:
             return {self.shared_as: {CURSOR_FIELD: dict(self._newest)}} if self._newest else {}
 
 

@@ -50,12 +50,12 @@ class SharedLists:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._mutex = threading.Lock()
         self._entries: Dict[Tuple[str, str, str], "Future[List[StreamSlice]]"] = {}
         self.reads = 0  # how many parent partitions were read (tests count them)
 
     def get(self, key: Tuple[str, str, str], read: Callable[[], List[StreamSlice]]) -> List[StreamSlice]:
-        with self._lock:
+        with self._mutex:
             future = self._entries.get(key)
             mine = future is None
             if mine:
@@ -68,7 +68,7 @@ class SharedLists:
         try:
             slices = read()
         except BaseException as error:
-            with self._lock:
+            with self._mutex:
                 self._entries.pop(key, None)
             future.set_exception(error)
             raise
