@@ -5,7 +5,8 @@
     python benchmarks/run.py --quick --skip-airbyte   # every scenario at about 1/5 of the size, no contender B
     python benchmarks/run.py --only sparse            # one scenario (or a comma-separated list)
 
-Scenarios (scenarios.py): dense, incremental, sparse, many-accounts, real-latency, memory; profile with --profile.
+Scenarios (scenarios.py): dense, incremental, sparse, many-accounts, real-latency, memory; profile with --profile;
+many-accounts-history (history.py: the whole catalog, three syncs, requests per stream) with --only.
 Contenders (contenders.py): A this connector at its defaults, C the plain fetcher (fetcher.py), the baseline of the
 ratios; B Airbyte's published source in its own venv, dense world only, optional (--skip-airbyte).
 Everything is set up and torn down here: benchmarks/.work/ (configs, catalogs, logs, the Airbyte venv), each world's
@@ -59,6 +60,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--profile", action="store_true", help="also profile one run of A on the dense world with py-spy")
     p.add_argument("--latency-ms", type=float, default=80.0, help="latency per request of every world but real-latency")
     p.add_argument("--real-latency-ms", type=float, default=1000.0, help="latency per request of the real-latency world")
+    p.add_argument("--history-accounts", type=int, default=21, help="accounts of many-accounts-history (default 21: "
+                   "main + 20 subaccounts; 201 for the large variant, about an hour)")
     p.add_argument("--max-concurrency", type=int, default=100, help="the emulator's per-account concurrency limit (429 above)")
     p.add_argument("--airbyte-days", type=float, default=8,
                    help="B reads the newest N days of the dense world (default 8); 0 = the whole world")

@@ -22,8 +22,9 @@ from benchmarks.targets import (Section, Target, bound_target, check_target, not
                                 ratio_target, spread_target)
 from benchmarks.worlds import World, WorldSpec
 
-SCENARIOS = ("dense", "incremental", "sparse", "many-accounts", "real-latency", "memory", "profile")
-DEFAULT = SCENARIOS[:-1]  # profile only with --profile or --only profile
+SCENARIOS = ("dense", "incremental", "sparse", "many-accounts", "real-latency", "memory", "many-accounts-history", "profile")
+# profile only with --profile or --only profile; many-accounts-history (the whole catalog, three syncs) with --only
+DEFAULT = SCENARIOS[:-2]
 SIX_YEARS = 6 * 365
 
 # Full sizes; --quick (--scale 0.2) multiplies the records per account, and the subaccounts of many-accounts, by 0.2.
@@ -36,9 +37,9 @@ SPECS = {
 }
 # Minutes each scenario takes on the 2-core machine, measured (RESULTS.md); "B" is what contender B adds to dense.
 MINUTES = {"full": {"dense": 4, "incremental": 1, "sparse": 0.5, "many-accounts": 1.6, "real-latency": 1.3,
-                    "memory": 2, "profile": 1.5, "B": 7},
+                    "memory": 2, "profile": 1.5, "B": 7, "many-accounts-history": 30},
            "quick": {"dense": 1, "incremental": 0.35, "sparse": 0.5, "many-accounts": 0.4, "real-latency": 0.55,
-                     "memory": 0.5, "profile": 0.4, "B": 1.7}}
+                     "memory": 0.5, "profile": 0.4, "B": 1.7, "many-accounts-history": 25}}
 
 
 @dataclass
@@ -359,4 +360,8 @@ def run_scenarios(b: Bench, selected: Set[str]) -> List[Section]:
         sections.append(_guard("real-latency", real_latency, b, dense_rate))
     if "memory" in selected:
         sections.append(_guard("memory", memory, b))
+    if "many-accounts-history" in selected:
+        from benchmarks.history import many_accounts_history
+
+        sections.append(_guard("many-accounts-history", many_accounts_history, b))
     return [s for s in sections if s is not None]

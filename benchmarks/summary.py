@@ -26,7 +26,7 @@ SCENARIO_TITLES: Dict[str, tuple] = {
     "incremental": ("Incremental with nothing new",),
     "sparse": ("Sparse world",),
     "many-accounts": ("Many accounts:",),
-    "many-accounts-history": ("Many accounts with history",),
+    "many-accounts-history": ("Many accounts with years of history",),
     "real-latency": ("Real latency",),
     "memory": ("Memory",),
 }

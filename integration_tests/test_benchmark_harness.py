@@ -152,3 +152,27 @@ def test_results_keep_each_scenarios_latest_run_and_every_run_in_the_history():
     history = results.split("## History", 1)[1]
     assert "| 2026-01-03 10:00 UTC | 0.60x met | - |" in history and "| 2026-01-01 10:00 UTC | 0.40x met | - |" in history
     assert "A note" not in results and "words" not in results
+
+
+def test_many_accounts_history_floor_names_each_term():
+    """The floor of a later sync per stream (benchmarks/history.py): one request per account for a dated list plus
+    its pages and open-records pass; one per parent for a child listed per parent; a list per Workspace, a fetch per
+    changed record and one for the record at the saved second for tasks."""
+    from benchmarks.history import Counts, stream_floor
+
+    counts = Counts(records={(AC1, "calls"): 2500, (AC2, "calls"): 0, (AC1, "taskrouter_tasks"): 3},
+                    every={(AC1, "addresses"): 2, (AC2, "addresses"): 1, (AC1, "taskrouter_workspaces"): 2,
+                           (AC1, "taskrouter_tasks"): 10, (AC1, "dependent_phone_numbers"): 5})
+    sizes = {"calls": 1000, "taskrouter_task_list": 1000}
+    assert stream_floor("calls", [AC1, AC2], counts, sizes, {"calls": 7}) == {
+        "one request per account": 2, "pages of 1000 new or changed records": 2,
+        "open-records pass (source_twilio/open_records.py)": 14}
+    assert stream_floor("dependent_phone_numbers", [AC1, AC2], counts, sizes, {}) == {
+        "one request per addresses record (listed per parent)": 3}
+    assert stream_floor("taskrouter_tasks", [AC1], counts, sizes, {}) == {
+        "the list, one request per Workspace": 2, "one single fetch per new or changed record (attributes)": 3}
+    assert stream_floor("taskrouter_tasks", [AC1], Counts(every=counts.every), sizes, {}) == {
+        "the list, one request per Workspace": 2, "one fetch per Workspace of its record at the saved second": 2}
+    assert stream_floor("taskrouter_tasks", [AC1], Counts(records=counts.every, every=counts.every), sizes, {},
+                        first=True) == {"the list, one request per Workspace": 2,
+                                        "one single fetch per new or changed record (attributes)": 10}

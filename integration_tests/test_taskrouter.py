@@ -30,6 +30,8 @@ STREAMS = [
 ]
 # incremental on date_updated, client-side: one cursor for the whole stream (its parents are listed in full)
 UPDATED = [stream for stream in STREAMS if stream != "taskrouter_events"]
+# fetched one by one: in an incremental sync only those whose list's date_updated is on or after their Workspace's state
+FETCHED = ["taskrouter_workers", "taskrouter_tasks"]
 EVENTS_RETENTION_DAYS = RETENTION_DAYS["taskrouter_events"]
 RETENTION_SLACK_SECONDS = int(RETENTION_SLACK.total_seconds())
 
@@ -127,6 +129,22 @@ def test_given_the_tasks_twilio_holds_then_each_arrives_with_its_attributes_and_
     assert all(isinstance(t["age"], int) and t["age"] >= 0 for t in tasks)
 
 
+def test_given_every_taskrouter_stream_then_each_accounts_workspaces_are_listed_once_for_all_their_children(world, catalog):
+    """A parent list is read once per account and sync, not once per child stream: Workspaces twice per account
+    with TaskRouter access (the stream's own list, then one list shared by the seven streams listed per Workspace),
+    where each child stream had listed it again before (nine times); each Workspace's task list once for tasks and
+    reservations together."""
+    world.reset_stats()
+    output = read(world, catalog)
+    requests = world.stats()["by_stream"]
+    readers = active_accounts(world)
+    workspaces = {r["sid"] for r in output.records_of("taskrouter_workspaces")}
+    assert requests["taskrouter_workspaces"] == 2 * len(readers)
+    fetched = len(output.records_of("taskrouter_tasks"))
+    assert requests["taskrouter_tasks"] == len(workspaces) + fetched
+    assert exactness_problems(world, output, readers) == {}
+
+
 @pytest.mark.parametrize("lookback_minutes", [0, 30])
 def test_given_new_events_and_tasks_when_an_incremental_sync_follows_then_they_arrive_and_nothing_older_than_the_state(
     world, catalog, lookback_minutes
@@ -153,12 +171,30 @@ def test_given_new_events_and_tasks_when_an_incremental_sync_follows_then_they_a
     assert both <= {key["sid"] for key in world.truth("taskrouter_events")["keys"]}
 
     for stream in UPDATED:
+        if stream in FETCHED:
+            continue
         expected = set()
         for account, cursor in updated_cursors(states[stream], active_accounts(world)).items():
             since = iso(epoch(cursor) - lookback)
             expected |= {key["sid"] for key in world.truth(stream, since=since, cursor="date_updated", account=account)["keys"]}
         got = keys_of(second.records_of(stream), ["sid"])
         assert set(got) == {(sid,) for sid in expected} and not duplicates(got), stream
+    workspaces = {r["sid"]: r["account_sid"] for r in first.records_of("taskrouter_workspaces")}
+    for stream in FETCHED:
+        # Fetched: exactly those whose date_updated is on or after their Workspace's saved one, less the lookback.
+        saved = listed_cursors(states[stream])
+        assert set(saved) == {r["workspace_sid"] for r in first.records_of(stream)}, stream
+        got = second.records_of(stream)
+        assert all(epoch(r["date_updated"]) >= epoch(saved[r["workspace_sid"]]) - lookback for r in got), stream
+        for account in set(workspaces.values()):
+            mine = [saved[ws] for ws, owner in workspaces.items() if owner == account and ws in saved]
+            if not mine:
+                continue
+            surely = truth_sids(world, stream, account, iso(max(epoch(v) for v in mine) - lookback))
+            at_most = truth_sids(world, stream, account, iso(min(epoch(v) for v in mine) - lookback))
+            have = {r["sid"] for r in got if r["account_sid"] == account}
+            assert surely <= have <= at_most, (stream, account)
+        assert not duplicates(keys_of(got, ["sid"])), stream
     assert {t["sid"] for t in second.records_of("taskrouter_tasks")} - {t["sid"] for t in first.records_of("taskrouter_tasks")}
 
 
@@ -186,6 +222,15 @@ def test_given_twilio_refuses_an_accounts_taskrouter_then_it_is_skipped_with_a_w
     assert exactness_problems(world, output, [refused], [s for s in STREAMS if s not in skipped]) == {}
     warnings = [w for w in output.logs("WARN") if "/taskrouter/v1/Workspaces" in w and f"{status}" in w]
     assert warnings and all("Skipping" in w for w in warnings)
+
+
+def listed_cursors(state: Mapping) -> Dict[str, str]:
+    """Each Workspace's newest date_updated of its list, which a fetched stream (tasks, workers) keeps in its state."""
+    return next(iter(state["parent_state"].values()))["date_updated"]
+
+
+def truth_sids(world: Emulator, stream: str, account: str, since: str) -> set:
+    return {key["sid"] for key in world.truth(stream, since=since, cursor="date_updated", account=account)["keys"]}
 
 
 def updated_cursors(state: Mapping, accounts: Iterable[str]) -> Dict[str, str]:

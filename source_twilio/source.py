@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any, Iterator, List, Mapping, MutableMapping, Optional
 
 import requests
@@ -30,7 +31,9 @@ from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirecto
 from .cdk_seam import checkpoint_every_window, use_config
 from .config import ConfigError, hide_secrets, normalize_config, retention_notes
 from .progress import start_read
-from .state import conversations_changed_since, conversations_read_accounts, open_pass_since, stream_states
+from .changed import LISTED_CURSORS
+from .parents import SYNC_ID
+from .state import conversations_changed_since, conversations_read_accounts, listed_cursors, open_pass_since, stream_states
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
 ACCOUNTLESS_STREAMS = frozenset({"pricing_messaging_countries", "pricing_voice_countries"})
@@ -65,10 +68,13 @@ class SourceTwilio(YamlDeclarativeSource):
     ) -> MutableMapping[str, Any]:
         """The config the streams are built from: validated, normalised, plus what the incoming state decides."""
         prepared = normalize_config(config)
+        # Lists read once per sync for several streams are kept under this sync's id (parents.py).
+        prepared[SYNC_ID] = uuid.uuid4().hex
         states = stream_states(state)
         prepared["__conversations_changed_since"] = conversations_changed_since(catalog, states, prepared["__lookback_minutes"])
         prepared["__conversations_read_accounts"] = conversations_read_accounts(catalog, states)
         prepared["__open_since"] = open_pass_since(states, prepared["__lookback_minutes"])
+        prepared[LISTED_CURSORS] = listed_cursors(catalog, states)
         hide_secrets(prepared)
         return prepared
 

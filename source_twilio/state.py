@@ -21,6 +21,7 @@ from airbyte_cdk.models import (
     AirbyteStateMessage,
     AirbyteStateMessageSerializer,
     ConfiguredAirbyteCatalog,
+    SyncMode,
 )
 from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 
@@ -169,3 +170,17 @@ def conversations_read_accounts(catalog: Optional[ConfiguredAirbyteCatalog], sta
     selected = [s.stream.name for s in catalog.streams if s.stream.name in CONVERSATION_CHILDREN] if catalog else []
     read = [set((states.get(name) or {}).get(ACCOUNTS_READ_KEY) or []) for name in selected]
     return sorted(set.intersection(*read)) if read else []
+
+
+def listed_cursors(catalog: Optional[ConfiguredAirbyteCatalog], states: Mapping[str, Mapping[str, Any]]) -> Dict[str, Dict[str, str]]:
+    """Per stream read incrementally, the newest `date_updated` its list showed per Workspace last time (the
+    `parent_state` changed.ChangedRecordsPartitionRouter saves): {"taskrouter_tasks": {"WS1": "2026-...Z"}}. Streams
+    read in full refresh get none, so every record is fetched."""
+    incremental = {s.stream.name for s in catalog.streams if s.sync_mode == SyncMode.incremental} if catalog else set()
+    out: Dict[str, Dict[str, str]] = {}
+    for name in incremental:
+        for parent in ((states.get(name) or {}).get("parent_state") or {}).values():
+            values = parent.get("date_updated") if isinstance(parent, Mapping) else None
+            if isinstance(values, Mapping):
+                out.setdefault(name, {}).update({str(k): str(v) for k, v in values.items()})
+    return out
