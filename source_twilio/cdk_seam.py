@@ -57,7 +57,8 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    Holding one back is safe: the next covers every window closed before it. Uses `_cursor_per_partition` and
    `_last_emission_time`.
 9. What progress.py counts: page requests (in the request-slot wrapper), windows made and closed, and each probe's
-   count of records (its Plan's rows). Uses nothing private beyond (1) and (4).
+   count of records (its Plan's rows). Uses the cursor's `_stream_name` (whose counts they are), nothing else
+   private beyond (1) and (4).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
     ConcurrentDeclarativeSource: ("_constructor", "_config"),
     ModelToComponentFactory: ("create_concurrent_cursor_from_perpartition_cursor", "PYDANTIC_MODEL_TO_CONSTRUCTOR"),
     ConcurrentPerPartitionCursor: (
-        "_lock", "_connector_state_converter", "_emit_state_message", "_throttle_state_message", "_use_global_cursor",
+        "_lock", "_stream_name", "_connector_state_converter", "_emit_state_message", "_throttle_state_message", "_use_global_cursor",
         "_last_emission_time", "state", "_cursor_per_partition", "_to_partition_key", "_create_cursor",
         "_generate_slices_from_partition", "_global_cursor", "_lookback_window", "_partition_router", "close_partition",
         "should_be_synced",
