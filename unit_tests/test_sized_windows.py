@@ -172,7 +172,8 @@ class TestMeasuredWindows:
         output = read_stream("messages", ConfigBuilder().with_start_date(start).with_field("num_workers", 1).build(), SyncMode.incremental)
 
         assert not output.errors
-        assert step == datetime.timedelta(days=7, hours=12)
+        ten_pages_at_the_newest_density = datetime.timedelta(days=7, hours=12)  # a window length, not a timing
+        assert step == ten_pages_at_the_newest_density
         http_mocker.assert_number_of_calls(probe, 1)
         for window in windows:
             http_mocker.assert_number_of_calls(window, 1)
