@@ -29,6 +29,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import checkpoint_every_window, use_config
 from .config import ConfigError, hide_secrets, normalize_config, retention_notes
+from .settling import settled_since
 from .state import conversations_changed_since, conversations_read_accounts, open_pass_since, stream_states
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
@@ -68,6 +69,7 @@ class SourceTwilio(YamlDeclarativeSource):
         prepared["__conversations_changed_since"] = conversations_changed_since(catalog, states, prepared["__lookback_minutes"])
         prepared["__conversations_read_accounts"] = conversations_read_accounts(catalog, states)
         prepared["__open_since"] = open_pass_since(states, prepared["__lookback_minutes"])
+        prepared["__settled_since"] = settled_since(states)
         hide_secrets(prepared)
         return prepared
 
