@@ -157,8 +157,21 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         cursor._closing = threading.Lock()  # type: ignore[attr-defined]
         cursor.settling = SETTLING.get(cursor._stream_name)  # type: ignore[attr-defined]
         cursor._oldest_open = {}  # type: ignore[attr-defined]
+        cursor._listed_at = {}  # type: ignore[attr-defined]
+        cursor._window_ends = {}  # type: ignore[attr-defined]
         cursor._open_lock = threading.Lock()  # type: ignore[attr-defined]
         return cursor
+
+    def note_listed(self, partition: StreamSlice, served: Optional[datetime.datetime]) -> None:
+        """A window of a settling list had its first page served at `served` (Twilio's clock) (9)."""
+        if served is None:
+            return
+        account = account_of(partition.partition) or ""
+        value = served.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._open_lock:  # type: ignore[attr-defined]
+            known = self._listed_at.get(account)  # type: ignore[attr-defined]
+            if known is None or value < known:
+                self._listed_at[account] = value  # type: ignore[attr-defined]
 
     def note_open(self, partition: StreamSlice, oldest_open: Optional[str]) -> None:
         """A page of a settling list held a record still open, created at `oldest_open` (9)."""
@@ -263,6 +276,10 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
                 self._close_leaving_state(partition, window)
             else:
                 end = _observed_end(window, self.first_page_served_at.pop(window, None))
+                if end is not None and self.settling is not None:  # type: ignore[attr-defined]
+                    account = account_of(window.partition) or ""
+                    with self._open_lock:  # type: ignore[attr-defined]
+                        self._window_ends[account] = max(end, self._window_ends.get(account, end))  # type: ignore[attr-defined]
                 if end is not None:
                     key = self.cursor_field.cursor_field_key
                     super().observe(Record(data={key: end}, stream_name=self._stream_name, associated_slice=window))
@@ -322,8 +339,9 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             settling = self.settling  # type: ignore[attr-defined]
             if settling is not None and state.get("states"):
                 with self._open_lock:  # type: ignore[attr-defined]
-                    oldest = dict(self._oldest_open)  # type: ignore[attr-defined]
-                state["states"] = accounts_held(settling, oldest, state["states"])
+                    oldest, listed = dict(self._oldest_open), dict(self._listed_at)  # type: ignore[attr-defined]
+                    window_ends = dict(self._window_ends)  # type: ignore[attr-defined]
+                state["states"] = accounts_held(settling, oldest, listed, window_ends, state["states"])
         else:
             state[ACCOUNTS_READ_KEY] = sorted(account for account in self._accounts_read if account)  # type: ignore[attr-defined]
         return state
@@ -506,6 +524,8 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
                 if first:
                     cursor.first_page_served_at[stream_slice] = served_at(response)
                 if cursor.settling is not None and records_key:
+                    if first:
+                        cursor.note_listed(stream_slice, served_at(response))
                     cursor.note_open(stream_slice, cursor.settling.oldest_open((parsed_page(response) or {}).get(records_key) or ()))
         return response
 

@@ -13,6 +13,7 @@ credentials a request carried (a subaccount's own token, or the main credentials
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import InitVar, dataclass
 from typing import Any, Callable, Collection, List, Mapping, Optional, Union
 from urllib.parse import urlsplit, urlunsplit
@@ -194,6 +195,17 @@ def resolve(answer: Answer) -> ErrorResolution:
     return _unknown(answer)
 
 
+class Warned:
+    """The skip warnings a sync has said (config['__warned'], one per sync): each is said once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.messages: set = set()
+
+    def __deepcopy__(self, memo: Any) -> "Warned":
+        return self  # config copies share it: it is the sync's
+
+
 @dataclass
 class TwilioErrorHandler(ErrorHandler):
     """Every stream's error handler: POLICY for Twilio's answers, the manifest's DefaultErrorHandler for retries.
@@ -241,10 +253,21 @@ class TwilioErrorHandler(ErrorHandler):
         main = self.config.get("__main_authorization")
         suspended = self.config.get("__suspended_accounts") or ()
         resolution = resolve(answer_of(response_or_exception, self._stream, main, suspended, self._accounts_by_authorization()))
-        if resolution.response_action == ResponseAction.IGNORE:
-            # The CDK logs an ignored response at INFO; a stream skipped for an account deserves a WARN.
+        if resolution.response_action == ResponseAction.IGNORE and self._first_time(resolution.error_message):
+            # The CDK logs an ignored response at INFO; a stream skipped for an account deserves a WARN, once: a list
+            # several streams read (transcripts, the parent of their sentences and results) is refused for each.
             logger.warning(resolution.error_message)
         return resolution
+
+    def _first_time(self, message: Optional[str]) -> bool:
+        said = self.config.get("__warned")
+        if said is None:
+            return True
+        with said.lock:
+            if message in said.messages:
+                return False
+            said.messages.add(message)
+            return True
 
     def _accounts_by_authorization(self) -> Mapping[str, str]:
         accounts = {header: account for account, header in (self.config.get("__product_auth") or {}).items()}

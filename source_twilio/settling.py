@@ -6,19 +6,21 @@ completed. Calls have `end_time`, empty until they end (open_records.py reads th
 field, and Twilio cannot filter on `date_updated`. So the state of an account must not pass a transcript still open,
 and what the next sync reads again must not come twice:
 
-- Each account's state keeps two values (`cdk_seam.WindowCheckpointCursor.state` writes them):
-  `settled_until`, where the account's complete windows end (the CDK's value: by Twilio's clock, less 5 minutes),
-  before which every transcript was listed by that sync, on or after that instant; and the cursor itself, no later than
-  that and one second before the oldest transcript still open in what the sync listed (its pages are read before any
-  filter: `SettlingList.oldest_open`). The next sync lists again from that transcript on.
-- What it lists again is kept only when it changed since: a transcript still open, or one whose `date_updated` is at or
-  after `settled_until` (a status change moves `date_updated`): `SettledRecordFilter`. A transcript completed before
-  `settled_until` was completed when it was listed: it, and its children, were read then.
-- The children (sentences, operator results) are read for the transcripts that are `completed` and changed since the
-  child's own copy of the transcripts' state (`parent_state` in the child's state: each child stream may have been
-  selected at another time): each completed transcript's children once, the first sync that sees it completed.
-  A transcript completed in the 5 minutes before a sync's windows end (or while that sync listed it) is taken as
-  changed after: its children may come twice, never not at all.
+- Each account's state keeps three values (`cdk_seam.WindowCheckpointCursor.state` writes them): `settled_until`,
+  before which every transcript was listed by that sync: the CDK's value, where the account's complete windows end
+  (by Twilio's clock less 5 minutes), or the newest transcript they held when that is later (a second after it);
+  `listed_at`, Twilio's clock (the `Date` header) when the first page of the account was served, before any of its
+  transcripts was listed; and the cursor itself, no later than `settled_until` and one second before the oldest
+  transcript still open in what the sync listed (its pages are read before any filter). The next sync lists again
+  from that transcript on.
+- What it lists again is dropped when the last sync read it as it is: created before `settled_until`, final, and not
+  updated since `listed_at` (a status change moves `date_updated`; both are Twilio's clock, so no margin is taken):
+  `SettledRecordFilter`. Transcripts still open are always kept, as are new ones.
+- The children (sentences, operator results) are read for the transcripts that are `completed` and were not completed
+  when their child stream's own copy of the transcripts' state (`parent_state` in the child's state) was saved: each
+  completed transcript's children once, the first sync that sees it completed. A transcript that completed while that
+  sync was listing its account (between its first page and the transcript's own) is read again: its children may
+  come twice, never not at all.
 
 The simplest design that is correct: an open-records pass by status (as for calls) would read a transcript while it is
 queued, but nothing would read it once completed, since its `date_created` is before the state and no filter finds it.
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import InitVar, dataclass
 from datetime import timedelta
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
 from airbyte_cdk.sources.types import StreamSlice, StreamState
@@ -37,8 +39,10 @@ from .config import format_datetime, parse_user_datetime
 from .dates import to_iso_utc
 from .records import account_of
 
-# In a settling list's per-account state: where its complete windows end, before the cursor is held back.
+# In a settling list's per-account state: where its complete windows end, before the cursor is held back, and when
+# Twilio served the account's first page.
 SETTLED_KEY = "settled_until"
+LISTED_KEY = "listed_at"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,13 @@ class SettlingList:
 
     def is_open(self, record: Mapping[str, Any]) -> bool:
         return record.get(self.status_field) in self.open_statuses
+
+    def read_as_it_is(self, record: Mapping[str, Any], settled_until: str, listed_at: str) -> bool:
+        """Whether the sync that saved (`settled_until`, `listed_at`) listed `record` as it is now: created before the
+        end of its complete windows, final, and not updated since it began listing the account."""
+        created = (to_iso_utc(record.get(self.cursor_field)) or "")[:19]
+        updated = (to_iso_utc(record.get("date_updated")) or "")[:19]
+        return bool(created and updated) and not self.is_open(record) and created < settled_until[:19] and updated < listed_at[:19]
 
     def oldest_open(self, records: Iterable[Any]) -> Optional[str]:
         """The cursor value of the oldest open record of a page (ISO 8601 UTC), or None."""
@@ -84,11 +95,11 @@ SETTLING = {
 }
 
 
-def settled_since(states: Mapping[str, Mapping[str, Any]]) -> Dict[str, Dict[str, str]]:
+def settled_since(states: Mapping[str, Mapping[str, Any]]) -> Dict[str, Dict[str, Tuple[str, str]]]:
     """Per stream that filters on it (a settling list, and each of its children) and per account: the previous sync's
-    `settled_until`, from that stream's own state (the children: their copy of the parent's). Accounts without one
-    are absent: everything of theirs is read."""
-    since: Dict[str, Dict[str, str]] = {}
+    (`settled_until`, `listed_at`), from that stream's own state (the children: their copy of the parent's). Accounts
+    without them are absent: everything of theirs is read."""
+    since: Dict[str, Dict[str, Tuple[str, str]]] = {}
     for name, settling in SETTLING.items():
         sources = {name: states.get(name) or {}}
         for child in settling.children:
@@ -96,10 +107,16 @@ def settled_since(states: Mapping[str, Mapping[str, Any]]) -> Dict[str, Dict[str
         for stream, state in sources.items():
             for entry in state.get("states") or []:
                 account = (entry.get("partition") or {}).get("account_sid")
-                value = (entry.get("cursor") or {}).get(SETTLED_KEY)
-                if account and isinstance(value, str) and value:
-                    since.setdefault(stream, {})[account] = value
+                cursor = entry.get("cursor") or {}
+                settled, listed = cursor.get(SETTLED_KEY), cursor.get(LISTED_KEY)
+                if account and isinstance(settled, str) and settled and isinstance(listed, str) and listed:
+                    since.setdefault(stream, {})[account] = (settled, listed)
     return since
+
+
+def _a_second_after(value: str) -> str:
+    instant = parse_user_datetime(value)
+    return format_datetime(instant + timedelta(seconds=1)) if instant is not None else value
 
 
 @dataclass
@@ -129,7 +146,7 @@ class SettledRecordFilter(RecordFilter):
         account = account_of(stream_slice.partition) if stream_slice is not None else None
         since = ((self.config.get("__settled_since") or {}).get(self.children_of or settling.stream) or {}).get(account or "")
         for record in records:
-            changed = not since or (to_iso_utc(record.get("date_updated")) or "")[:19] >= since[:19]
+            changed = not since or not settling.read_as_it_is(record, *since)
             if self.children_of:
                 if changed and record.get(settling.status_field) == settling.children_status:
                     yield record
@@ -137,16 +154,28 @@ class SettledRecordFilter(RecordFilter):
                 yield record
 
 
-def accounts_held(settling: SettlingList, oldest: Mapping[str, str], states: List[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
-    """The per-account entries of a settling list's state as saved: the CDK's cursor becomes `settled_until`, and the
-    cursor is held back before the account's oldest open record."""
+def accounts_held(
+    settling: SettlingList,
+    oldest: Mapping[str, str],
+    listed: Mapping[str, str],
+    window_ends: Mapping[str, str],
+    states: List[Mapping[str, Any]],
+) -> List[Mapping[str, Any]]:
+    """The per-account entries of a settling list's state as saved. The CDK's cursor is the newest record of the
+    account's complete windows or, when later, where they end (`window_ends`, the latest end this sync closed): the
+    first is a record that was listed, the second an end no record of which was kept, so `settled_until` is a second
+    after the first and the second itself. `listed_at` is when the account's first page was served this sync (an
+    account not listed keeps its last one); the cursor is held back before the account's oldest open record."""
     held = []
     for entry in states:
         cursor = dict(entry.get("cursor") or {})
         value = cursor.get(settling.cursor_field)
         if isinstance(value, str) and value:
             account = (entry.get("partition") or {}).get("account_sid", "")
-            cursor[SETTLED_KEY] = value
+            end = window_ends.get(account)
+            cursor[SETTLED_KEY] = _a_second_after(value) if end is not None and value > end else value
+            if account in listed:
+                cursor[LISTED_KEY] = listed[account]
             cursor[settling.cursor_field] = settling.held(value, oldest.get(account))
         held.append({**entry, "cursor": cursor})
     return held

@@ -29,6 +29,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import checkpoint_every_window, use_config
 from .config import ConfigError, hide_secrets, normalize_config, retention_notes
+from .errors import Warned
 from .settling import settled_since
 from .state import conversations_changed_since, conversations_read_accounts, open_pass_since, stream_states
 
@@ -134,6 +135,7 @@ class SourceTwilio(YamlDeclarativeSource):
             self._announce(logger, access)
             prepared["__product_auth"] = access.product_auth_headers()
             prepared["__suspended_accounts"] = [account.sid for account in access.accounts if account.status == "suspended"]
+        prepared["__warned"] = Warned()
         for note in retention_notes(prepared):
             logger.info(note)
         use_config(self, prepared)

@@ -77,8 +77,8 @@ class TestTranscripts:
     @HttpMocker()
     def test_given_an_open_transcript_when_read_then_the_state_stops_a_second_before_it(self, http_mocker: HttpMocker) -> None:
         """A queued transcript keeps its date_created when it completes: the account's cursor is held a second before it
-        (the next sync lists it again) and `settled_until` keeps where the complete window ended (Twilio's clock less 5
-        minutes)."""
+        (the next sync lists it again), `settled_until` keeps where the complete window ended (Twilio's clock less 5
+        minutes) and `listed_at` when Twilio served the account's first page (its Date header)."""
         given_accounts(http_mocker)
         http_mocker.get(
             transcripts_request("2023-12-31T23:59:59Z", NOW),
@@ -89,7 +89,7 @@ class TestTranscripts:
 
         assert [(r["sid"][-1], r["status"], r["account_sid"]) for r in records_of(output)] == [("2", "queued", MAIN_ACCOUNT_SID), ("1", "completed", MAIN_ACCOUNT_SID)]
         assert final_state(output)["states"] == [
-            {"partition": {"account_sid": MAIN_ACCOUNT_SID}, "cursor": {"date_created": "2024-01-09T11:59:59Z", "settled_until": "2024-01-09T23:55:00Z"}}
+            {"partition": {"account_sid": MAIN_ACCOUNT_SID}, "cursor": {"date_created": "2024-01-09T11:59:59Z", "settled_until": "2024-01-09T23:55:00Z", "listed_at": NOW}}
         ]
 
     @HttpMocker()
@@ -112,7 +112,7 @@ class TestTranscripts:
             second = read_stream("intelligence_transcripts", config(), SyncMode.incremental, state_of("intelligence_transcripts", first))
 
         assert [(r["sid"][-1], r["status"]) for r in records_of(second)] == [("4", "in-progress"), ("2", "completed")]
-        assert final_state(second)["states"][0]["cursor"] == {"date_created": "2024-01-10T04:59:59Z", "settled_until": "2024-01-10T23:55:00Z"}
+        assert final_state(second)["states"][0]["cursor"] == {"date_created": "2024-01-10T04:59:59Z", "settled_until": "2024-01-10T23:55:00Z", "listed_at": LATER}
 
     @freeze_time(NOW)
     @HttpMocker()
