@@ -57,9 +57,9 @@ def test_given_wrong_token_when_check_then_failed_naming_auth_token(world):
 
 
 def test_given_emulator_when_discover_then_every_stream_listed(discovered):
-    """Discover lists all 56 streams, each with a primary key."""
+    """Discover lists all 62 streams, each with a primary key."""
     names = {stream["name"] for stream in discovered["streams"]}
-    assert len(names) == 56
+    assert len(names) == 62
     assert all(stream["source_defined_primary_key"] for stream in discovered["streams"])
 
 
