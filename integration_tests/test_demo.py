@@ -105,7 +105,7 @@ def test_given_query_rows_when_render_summary_then_readable_report_with_every_me
     assert "accepted 53 (66.2%), rejected 12 (15.0%), timed out 10 (12.5%), canceled 5 (6.2%)" in text
     assert "tasks Twilio holds now: 3 assigned, 1 pending" in text
     assert "Conversation Intelligence (transcripts: 110 completed, 3 queued)" in text
-    assert "Main                80        30        20          25.0%  billing" in text
+    assert "Main              80        30        20  25.0%           billing" in text
     assert "negative            32            30  95 s           20" in text
 
 
