@@ -28,7 +28,7 @@ queued, but nothing would read it once completed, since its `date_created` is be
 
 from __future__ import annotations
 
-from dataclasses import InitVar, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 

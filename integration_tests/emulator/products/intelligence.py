@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ids import mix64, salt_for
-from ..listing import ListCollection
 from ..timefmt import iso
 from ..world import Account, World
 
@@ -263,6 +262,3 @@ def operator_type_items(world: World) -> list[tuple[dict, dict]]:
               "url": f"{INTELLIGENCE}/OperatorTypes/{operator_type_sid(world, k)}"}, {"sid": operator_type_sid(world, k)})
             for k, (name, friendly, output, provider) in enumerate(OPERATOR_TYPES)]
 
-
-def list_of(key: str, records: list) -> ListCollection:
-    return ListCollection(key, records)
