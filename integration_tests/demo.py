@@ -10,7 +10,9 @@ No Twilio account is needed. The demo
 4. queries DuckDB and prints records per stream and the reports people build from Twilio data: daily call
    volume, call completion and abandon rates, average call duration, weekly call and SMS cost, SMS
    traffic by status and direction, and the contact centre (TaskRouter): tasks, answers, abandons and median
-   wait per queue, reservations accepted vs rejected or timed out, and the tasks in progress.
+   wait per queue, reservations accepted vs rejected or timed out, and the tasks in progress; with what
+   Conversation Intelligence adds: sentiment and call reason per account, and per sentiment the calls behind
+   the transcripts (joined through each transcript's SourceSid, the recording, to its call).
 
 Run it from the repository root: `python -m integration_tests.demo [--messages-per-account N ...]`.
 It exits non-zero if any step fails.
@@ -400,6 +402,7 @@ def summary_queries(schema: str = SCHEMA) -> Dict[str, str]:
         "period": f"""
             SELECT MIN(CAST({ts('date_created')} AS DATE)), MAX(CAST({ts('date_created')} AS DATE)) FROM {messages}""",
         **contact_centre_queries(schema),
+        **intelligence_queries(schema),
     }
 
 
@@ -440,6 +443,40 @@ def contact_centre_queries(schema: str = SCHEMA) -> Dict[str, str]:
             SELECT assignment_status, COUNT(*) FROM {tasks} GROUP BY assignment_status ORDER BY COUNT(*) DESC, assignment_status""",
         "cc_period": f"""
             SELECT MIN(CAST({ts('event_date')} AS DATE)), MAX(CAST({ts('event_date')} AS DATE)), COUNT(*) FROM {events}""",
+    }
+
+
+def intelligence_queries(schema: str = SCHEMA) -> Dict[str, str]:
+    """What Conversation Intelligence adds to the contact centre: its operators' results per account, and the calls
+    behind the transcripts (a transcript's `channel.media_properties.source_sid` is its recording, whose `call_sid`
+    is the call)."""
+    transcripts, results = f"{schema}.intelligence_transcripts", f"{schema}.intelligence_operator_results"
+    recordings, calls, accounts = f"{schema}.recordings", f"{schema}.calls", f"{schema}.accounts"
+    return {
+        "ci_status": f"""
+            SELECT status, COUNT(*) FROM {transcripts} GROUP BY status ORDER BY COUNT(*) DESC, status""",
+        # Per account: completed transcripts, the share of each sentiment, the most frequent call reason.
+        "ci_by_account": f"""
+            WITH s AS (SELECT account_sid, transcript_sid, predicted_label AS sentiment FROM {results}
+                       WHERE name = 'Sentiment Analysis'),
+                 r AS (SELECT account_sid, predicted_label AS reason, COUNT(*) AS n FROM {results}
+                       WHERE name = 'Call Reason' GROUP BY 1, 2),
+                 top AS (SELECT account_sid, arg_max(reason, n) AS reason FROM r GROUP BY 1)
+            SELECT a.friendly_name, COUNT(*) AS transcripts,
+                   COUNT(*) FILTER (WHERE sentiment = 'positive') AS positive,
+                   COUNT(*) FILTER (WHERE sentiment = 'negative') AS negative, MIN(top.reason) AS top_reason
+            FROM s JOIN {accounts} a ON a.sid = s.account_sid LEFT JOIN top ON top.account_sid = s.account_sid
+            GROUP BY a.friendly_name ORDER BY transcripts DESC, a.friendly_name""",
+        # Per sentiment: the calls behind the transcripts, through SourceSid (the recording) and its call.
+        "ci_calls_by_sentiment": f"""
+            WITH s AS (SELECT transcript_sid, predicted_label AS sentiment FROM {results} WHERE name = 'Sentiment Analysis')
+            SELECT s.sentiment, COUNT(*) AS transcripts, COUNT(c.sid) AS calls_joined,
+                   AVG({num('c.duration')}) AS avg_call_s,
+                   COUNT(*) FILTER (WHERE c.direction = 'inbound') AS inbound
+            FROM s JOIN {transcripts} t ON t.sid = s.transcript_sid
+                 LEFT JOIN {recordings} r ON r.sid = json_extract_string(t.channel, '$.media_properties.source_sid')
+                 LEFT JOIN {calls} c ON c.sid = r.call_sid
+            GROUP BY s.sentiment ORDER BY transcripts DESC, s.sentiment""",
     }
 
 
@@ -518,7 +555,23 @@ def render_summary(run: RunSql, record_counts: Mapping[str, int], schema: str = 
                f"{total - inbound:,} outbound ({percent(total - inbound, total)})")
     out.append("")
     out += render_contact_centre(run, queries, record_counts)
+    out.append("")
+    out += render_intelligence(run, queries, record_counts)
     return "\n".join(out)
+
+
+def render_intelligence(run: RunSql, queries: Mapping[str, str], record_counts: Mapping[str, int]) -> List[str]:
+    """What Conversation Intelligence found in the calls (or why there is nothing to show)."""
+    if not record_counts.get("intelligence_transcripts"):
+        return ["Conversation Intelligence", "  no transcripts: no account has an Intelligence Service"]
+    statuses = run(queries["ci_status"])
+    out = ["Conversation Intelligence (transcripts: " + ", ".join(f"{count:,} {status}" for status, count in statuses) + ")"]
+    out.append(format_table(["account", "transcripts", "positive", "negative", "negative share", "top call reason"],
+                            [(name, n, pos, neg, percent(neg, n), reason) for name, n, pos, neg, reason in run(queries["ci_by_account"])]))
+    out.append("  the calls behind them (each transcript's SourceSid is its recording, whose call_sid is the call):")
+    out.append(format_table(["sentiment", "transcripts", "calls joined", "avg call", "inbound"],
+                            [(label, n, joined, seconds(avg), inbound) for label, n, joined, avg, inbound in run(queries["ci_calls_by_sentiment"])]))
+    return out
 
 
 def render_contact_centre(run: RunSql, queries: Mapping[str, str], record_counts: Mapping[str, int]) -> List[str]:

@@ -31,6 +31,9 @@ def test_given_report_queries_then_every_column_they_use_is_in_the_stream_schema
         "accounts": {"sid", "friendly_name", "status", "owner_account_sid"},
         "taskrouter_events": {"event_type", "event_date", "event_data"},
         "taskrouter_tasks": {"assignment_status"},
+        "intelligence_transcripts": {"sid", "status", "channel"},
+        "intelligence_operator_results": {"account_sid", "transcript_sid", "name", "predicted_label"},
+        "recordings": {"sid", "call_sid"},
     }
     columns = {stream: schema_columns(stream) for stream in used}
     for stream, names in used.items():
@@ -78,10 +81,14 @@ def test_given_query_rows_when_render_summary_then_readable_report_with_every_me
         "cc_queues": [("Support", 40, 35, 5, 75.0), ("Sales", 20, 18, 2, 200.0)],
         "cc_reservations": [(80, 53, 12, 10, 5)],
         "cc_tasks_now": [("assigned", 3), ("pending", 1)],
+        "ci_status": [("completed", 110), ("queued", 3)],
+        "ci_by_account": [("Main", 80, 30, 20, "billing"), ("Sub", 30, 10, 12, "sales")],
+        "ci_calls_by_sentiment": [("neutral", 48, 48, 310.0, 30), ("negative", 32, 30, 95.0, 20)],
     }
-    text = demo.render_summary(fake_runner(rows), {"messages": 300, "calls": 100, "accounts": 2, "taskrouter_events": 900})
+    text = demo.render_summary(fake_runner(rows), {"messages": 300, "calls": 100, "accounts": 2, "taskrouter_events": 900,
+                                                   "intelligence_transcripts": 113})
 
-    assert "messages" in text and "400 records in total" not in text and "1,302 records in total" in text
+    assert "messages" in text and "1,415 records in total" in text
     assert "completion rate:       75.0%  (72 completed of 96 ended)" in text
     assert "abandon rate:          20.8%" in text
     assert "average call duration: 612 s (10.2 min; median 590 s)" in text
@@ -97,6 +104,22 @@ def test_given_query_rows_when_render_summary_then_readable_report_with_every_me
     assert "Sales       20        18          2  10.0%         3.3 min" in text
     assert "accepted 53 (66.2%), rejected 12 (15.0%), timed out 10 (12.5%), canceled 5 (6.2%)" in text
     assert "tasks Twilio holds now: 3 assigned, 1 pending" in text
+    assert "Conversation Intelligence (transcripts: 110 completed, 3 queued)" in text
+    assert "Main              80        30        20  25.0%           billing" in text
+    assert "negative            32            30  95 s           20" in text
+
+
+def test_given_the_intelligence_queries_then_the_source_sid_they_join_on_is_every_transcripts_recording():
+    """The sentiment-to-calls report joins a transcript to its call through `channel.media_properties.source_sid` (the
+    recording) and the recording's call_sid: in the emulator every transcript's source is one of its account's
+    recordings."""
+    assert "'$.media_properties.source_sid'" in demo.intelligence_queries()["ci_calls_by_sentiment"]
+    world = World(WorldConfig(seed=1, subaccounts=0, messages_per_account=0, calls_per_account=50))
+    catalog, ctx = Catalog(world), Ctx(world, world.state, world.main)
+    transcripts = catalog.build("intelligence_transcripts", ctx)
+    recordings = {catalog.build("recordings", ctx).record(i)[0]["sid"] for i in range(len(catalog.build("recordings", ctx)))}
+    sources = [transcripts.record(i)[0]["channel"]["media_properties"]["source_sid"] for i in range(len(transcripts))]
+    assert sources and set(sources) <= recordings
 
 
 def test_given_no_calls_when_render_summary_then_no_division_by_zero():
@@ -111,6 +134,7 @@ def test_given_no_calls_when_render_summary_then_no_division_by_zero():
     text = demo.render_summary(fake_runner(rows), {})
     assert "completion rate:       n/a" in text
     assert "no TaskRouter events" in text
+    assert "no transcripts" in text
     assert "0 streams, 0 records in total" in text
 
 

@@ -59,6 +59,14 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
 9. What progress.py counts: page requests (in the request-slot wrapper), windows made and closed, and each probe's
    count of records (its Plan's rows). Uses the cursor's `_stream_name` (whose counts they are), nothing else
    private beyond (1) and (4).
+10. Lists whose records settle after they are listed (settling.py: Conversation Intelligence transcripts) hold each
+    account's state before its oldest record still open, and keep where the complete windows end beside it
+    (`WindowCheckpointCursor.state`). Every page of such a list is looked at before any filter (`_link`), so an open
+    record the filter drops still holds the state. A child stream reads its parent with its own copy of the parent's
+    state (incremental_dependency), through a parent stream the CDK builds with a second factory of its own: the
+    factory's `create_parent_stream_config_with_substream_wrapper` is wrapped so that such a parent's cursor is this
+    class too and its retriever is linked (`_adopt_parent`), reaching the retriever through `DefaultStream`'s
+    `_stream_partition_generator`, its `_partition_factory` and that one's `_retriever`.
 """
 
 from __future__ import annotations
@@ -83,12 +91,18 @@ from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import (
     ModelToComponentFactory,
 )
 from airbyte_cdk.sources.declarative.retrievers import SimpleRetriever
+from airbyte_cdk.sources.declarative.stream_slicers.declarative_partition_generator import (
+    DeclarativePartitionFactory,
+    StreamSlicerPartitionGenerator,
+)
 from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
+from airbyte_cdk.sources.streams.concurrent.default_stream import DefaultStream
 from airbyte_cdk.sources.types import Record, StreamSlice
 
 from . import progress
 from .config import DEFAULT_NUM_WORKERS
-from .records import TwilioListExtractor, account_of, forget_parsed_page
+from .records import TwilioListExtractor, account_of, forget_parsed_page, parsed_page
+from .settling import SETTLING, accounts_held
 from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY
 from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
 
@@ -97,7 +111,13 @@ CHECKED_AGAINST = "7.39.1"
 # owner -> the private (or replaced) names this module relies on; unit_tests/test_cdk_seam.py checks every one.
 PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
     ConcurrentDeclarativeSource: ("_constructor", "_config"),
-    ModelToComponentFactory: ("create_concurrent_cursor_from_perpartition_cursor", "PYDANTIC_MODEL_TO_CONSTRUCTOR"),
+    ModelToComponentFactory: (
+        "create_concurrent_cursor_from_perpartition_cursor", "PYDANTIC_MODEL_TO_CONSTRUCTOR",
+        "create_parent_stream_config_with_substream_wrapper",
+    ),
+    DefaultStream: ("_stream_partition_generator",),
+    StreamSlicerPartitionGenerator: ("_partition_factory",),
+    DeclarativePartitionFactory: ("_retriever",),
     ConcurrentPerPartitionCursor: (
         "_lock", "_stream_name", "_connector_state_converter", "_emit_state_message", "_throttle_state_message", "_use_global_cursor",
         "_last_emission_time", "state", "_cursor_per_partition", "_to_partition_key", "_create_cursor",
@@ -139,7 +159,33 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         cursor.refused_windows = set()  # type: ignore[attr-defined]
         cursor.first_page_served_at = {}  # type: ignore[attr-defined]
         cursor._closing = threading.Lock()  # type: ignore[attr-defined]
+        cursor.settling = SETTLING.get(cursor._stream_name)  # type: ignore[attr-defined]
+        cursor._oldest_open = {}  # type: ignore[attr-defined]
+        cursor._listed_at = {}  # type: ignore[attr-defined]
+        cursor._window_ends = {}  # type: ignore[attr-defined]
+        cursor._open_lock = threading.Lock()  # type: ignore[attr-defined]
         return cursor
+
+    def note_listed(self, partition: StreamSlice, served: Optional[datetime.datetime]) -> None:
+        """A window of a settling list had its first page served at `served` (Twilio's clock) (9)."""
+        if served is None:
+            return
+        account = account_of(partition.partition) or ""
+        value = served.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._open_lock:  # type: ignore[attr-defined]
+            known = self._listed_at.get(account)  # type: ignore[attr-defined]
+            if known is None or value < known:
+                self._listed_at[account] = value  # type: ignore[attr-defined]
+
+    def note_open(self, partition: StreamSlice, oldest_open: Optional[str]) -> None:
+        """A page of a settling list held a record still open, created at `oldest_open` (9)."""
+        if not oldest_open:
+            return
+        account = account_of(partition.partition) or ""
+        with self._open_lock:  # type: ignore[attr-defined]
+            known = self._oldest_open.get(account)  # type: ignore[attr-defined]
+            if known is None or oldest_open < known:
+                self._oldest_open[account] = oldest_open  # type: ignore[attr-defined]
 
     def observe(self, record: Any) -> None:
         """Observes the record unless it is older than one already observed in its window (see the module docstring).
@@ -236,6 +282,10 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
                 self._close_leaving_state(partition, window)
             else:
                 end = _observed_end(window, self.first_page_served_at.pop(window, None))
+                if end is not None and self.settling is not None:  # type: ignore[attr-defined]
+                    account = account_of(window.partition) or ""
+                    with self._open_lock:  # type: ignore[attr-defined]
+                        self._window_ends[account] = max(end, self._window_ends.get(account, end))  # type: ignore[attr-defined]
                 if end is not None:
                     key = self.cursor_field.cursor_field_key
                     super().observe(Record(data={key: end}, stream_name=self._stream_name, associated_slice=window))
@@ -292,6 +342,12 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         state = super().state
         if not self._use_global_cursor:
             state.pop(GLOBAL_FALLBACK_KEY, None)
+            settling = self.settling  # type: ignore[attr-defined]
+            if settling is not None and state.get("states"):
+                with self._open_lock:  # type: ignore[attr-defined]
+                    oldest, listed = dict(self._oldest_open), dict(self._listed_at)  # type: ignore[attr-defined]
+                    window_ends = dict(self._window_ends)  # type: ignore[attr-defined]
+                state["states"] = accounts_held(settling, oldest, listed, window_ends, state["states"])
         else:
             state[ACCOUNTS_READ_KEY] = sorted(account for account in self._accounts_read if account)  # type: ignore[attr-defined]
         return state
@@ -462,6 +518,8 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
     fetch = retriever._fetch_next_page
     first_pages = _FirstPages()
     stream = retriever.name
+    extractor = getattr(getattr(retriever, "record_selector", None), "extractor", None)
+    records_key = extractor.records_key if isinstance(extractor, TwilioListExtractor) else ""
 
     def fetch_next_page(stream_slice: StreamSlice, next_page_token: Optional[Any] = None, **kwargs: Any) -> Any:
         first = next_page_token is None and not kwargs
@@ -473,12 +531,16 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
         if isinstance(cursor, WindowCheckpointCursor):
             if response is None or not response.ok:
                 cursor.refused_windows.add(stream_slice)  # an error the error handler let through: not complete
-            elif first:
-                cursor.first_page_served_at[stream_slice] = served_at(response)
+            else:
+                if first:
+                    cursor.first_page_served_at[stream_slice] = served_at(response)
+                if cursor.settling is not None and records_key:
+                    if first:
+                        cursor.note_listed(stream_slice, served_at(response))
+                    cursor.note_open(stream_slice, cursor.settling.oldest_open((parsed_page(response) or {}).get(records_key) or ()))
         return response
 
     retriever._fetch_next_page = fetch_next_page  # type: ignore[method-assign]
-    extractor = getattr(getattr(retriever, "record_selector", None), "extractor", None)
     sized = (
         isinstance(cursor, WindowCheckpointCursor)
         and isinstance(extractor, TwilioListExtractor)
@@ -518,6 +580,32 @@ def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
         return retriever
 
     constructors[SimpleRetrieverModel] = create_linked_retriever  # type: ignore[index]
+
+    create_parent = factory.create_parent_stream_config_with_substream_wrapper
+
+    def create_adopted_parent(*args: Any, **kwargs: Any) -> Any:
+        parent = create_parent(*args, **kwargs)
+        config = kwargs.get("config", args[1] if len(args) > 1 else {})
+        workers = max(1, int(config.get("__num_workers") or DEFAULT_NUM_WORKERS))
+        _adopt_parent(parent.stream, config, workers, slots_by_workers.setdefault(workers, threading.BoundedSemaphore(workers)))
+        return parent
+
+    factory.create_parent_stream_config_with_substream_wrapper = create_adopted_parent  # type: ignore[method-assign]
+
+
+def _adopt_parent(stream: Any, config: Mapping[str, Any], workers: int, slots: threading.BoundedSemaphore) -> None:
+    """A settling list read as a child's parent (9): its cursor becomes a WindowCheckpointCursor, its retriever is
+    linked to it. Other parents keep the CDK's cursor, as before."""
+    cursor = getattr(stream, "cursor", None)
+    if not isinstance(cursor, ConcurrentPerPartitionCursor) or isinstance(cursor, WindowCheckpointCursor):
+        return
+    if getattr(stream, "name", None) not in SETTLING:
+        return
+    generator = getattr(stream, "_stream_partition_generator", None)
+    partition_factory = getattr(generator, "_partition_factory", None)
+    retriever = getattr(partition_factory, "_retriever", None)
+    WindowCheckpointCursor.adopt(cursor)
+    _link(retriever, cursor, config, workers, slots)
 
 
 def use_config(source: ConcurrentDeclarativeSource, config: Mapping[str, Any]) -> None:

@@ -44,6 +44,7 @@ PRODUCTS = (
     "insights",
     "pricing",
     "taskrouter",
+    "intelligence",
 )
 REGIONS = ("us1", "us2", "ie1", "au1", "jp1", "sg1", "br1", "de1")
 EDGES = ("ashburn", "umatilla", "dublin", "frankfurt", "singapore", "sydney", "tokyo", "sao-paulo")
@@ -192,6 +193,10 @@ def config_problems(config: Mapping[str, Any], now: Optional[datetime] = None) -
     if edge not in (None, "") and edge not in EDGES:
         problems.append(f"edge: enter one of {', '.join(EDGES)}, or leave it empty.")
 
+    unredacted = config.get("intelligence_unredacted")
+    if unredacted is not None and not isinstance(unredacted, bool):
+        problems.append("intelligence_unredacted: enter true or false (false, the default, reads Twilio's redacted transcripts).")
+
     sids = config.get("account_sids")
     if sids is not None:
         if not isinstance(sids, list) or not all(isinstance(s, str) and ACCOUNT_SID.match(s.strip()) for s in sids):
@@ -306,6 +311,9 @@ def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) 
             "__main_authorization": "Basic " + basic_credentials(key_sid or result["account_sid"], config.get("api_key_secret") if key_sid else config.get("auth_token")),
             "__hosts": dict(hosts(config)),
             "__page_sizes": page_sizes(),
+            # Conversation Intelligence sentences and operator results: Twilio's redacted version unless the user asks
+            # for the unredacted one (intelligence.py says why redacted is the default).
+            "__intelligence_redacted": "false" if config.get("intelligence_unredacted") is True else "true",
         }
     )
     return result

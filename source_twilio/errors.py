@@ -13,6 +13,7 @@ credentials a request carried (a subaccount's own token, or the main credentials
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import InitVar, dataclass
 from typing import Any, Callable, Collection, List, Mapping, Optional, Union
 from urllib.parse import urlsplit, urlunsplit
@@ -51,6 +52,11 @@ class Answer:
     url: str  # without the query string: no credential ever travels there, but filters make it long
     main_credentials: bool  # the request carried the sync's own credentials (not a subaccount's)
     suspended_account: bool = False  # the 2010 path names a subaccount Twilio lists as suspended
+    account: str = ""  # the account read: the one a 2010 path names, else the one whose credentials the request carried
+
+    @property
+    def of_account(self) -> str:
+        return f" for account {self.account}" if self.account else ""
 
     @property
     def twilio(self) -> str:
@@ -88,7 +94,7 @@ POLICY: List[Rule] = [
         ResponseAction.IGNORE,
         FailureType.transient_error,
         lambda a: (
-            f"Skipping {a.stream} at {a.url}: Twilio refuses to serve this suspended subaccount's data ({a.twilio}). "
+            f"Skipping {a.stream} at {a.url}{a.of_account}: Twilio refuses to serve this suspended subaccount's data ({a.twilio}). "
             "It is read again once the subaccount is active."
         ),
     ),
@@ -108,7 +114,7 @@ POLICY: List[Rule] = [
         ResponseAction.IGNORE,
         FailureType.transient_error,
         lambda a: (
-            f"Skipping {a.stream} at {a.url}: Twilio rejected the subaccount's own credentials ({a.twilio}). The "
+            f"Skipping {a.stream} at {a.url}{a.of_account}: Twilio rejected the subaccount's own credentials ({a.twilio}). The "
             "subaccount was suspended or closed, or its auth token rotated, since the account list was read."
         ),
     ),
@@ -118,7 +124,7 @@ POLICY: List[Rule] = [
         ResponseAction.IGNORE,
         FailureType.transient_error,
         lambda a: (
-            f"Skipping {a.stream} at {a.url}: Twilio refused access ({a.twilio}). Grant the API key read access to this "
+            f"Skipping {a.stream} at {a.url}{a.of_account}: Twilio refused access ({a.twilio}). Grant the API key read access to this "
             "product, or disable the stream on the Schema tab."
         ),
     ),
@@ -128,7 +134,7 @@ POLICY: List[Rule] = [
         ResponseAction.IGNORE,
         FailureType.transient_error,
         lambda a: (
-            f"Skipping {a.stream} at {a.url}: Twilio answered {a.twilio} (the product is not enabled for this account, "
+            f"Skipping {a.stream} at {a.url}{a.of_account}: Twilio answered {a.twilio} (the product is not enabled for this account, "
             "or the parent record was deleted since it was listed)."
         ),
     ),
@@ -157,11 +163,20 @@ def _unknown(answer: Answer) -> ErrorResolution:
     )
 
 
-def answer_of(response: requests.Response, stream: str, main_authorization: Optional[str], suspended: Collection[str] = ()) -> Answer:
+def answer_of(
+    response: requests.Response,
+    stream: str,
+    main_authorization: Optional[str],
+    suspended: Collection[str] = (),
+    accounts_by_authorization: Optional[Mapping[str, str]] = None,
+) -> Answer:
+    """`accounts_by_authorization`: the account each Authorization header reads (the main credentials and each
+    subaccount's own), so that an answer of a product host, whose URL names no account, names the one it refused."""
     body = parsed_page(response) or {}
     code = body.get("code")
     parts = urlsplit(response.request.url or response.url or "")
     authorization = (response.request.headers or {}).get("Authorization")
+    in_path = ACCOUNT_PATH.search(parts.path)
     return Answer(
         stream=stream,
         status=response.status_code,
@@ -169,7 +184,8 @@ def answer_of(response: requests.Response, stream: str, main_authorization: Opti
         message=str(body.get("message") or "").strip(),
         url=urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", "")),
         main_credentials=main_authorization is None or authorization in (None, main_authorization),
-        suspended_account=bool((account := ACCOUNT_PATH.search(parts.path)) and account.group(1) in suspended),
+        suspended_account=bool(in_path and in_path.group(1) in suspended),
+        account=in_path.group(1) if in_path else (accounts_by_authorization or {}).get(authorization or "", ""),
     )
 
 
@@ -178,6 +194,17 @@ def resolve(answer: Answer) -> ErrorResolution:
         if rule.applies(answer):
             return ErrorResolution(response_action=rule.action, failure_type=rule.failure_type, error_message=rule.says(answer))
     return _unknown(answer)
+
+
+class Warned:
+    """The skip warnings a sync has said (config['__warned'], one per sync): each is said once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.messages: set = set()
+
+    def __deepcopy__(self, memo: Any) -> "Warned":
+        return self  # config copies share it: it is the sync's
 
 
 @dataclass
@@ -231,11 +258,28 @@ class TwilioErrorHandler(ErrorHandler):
             return SUCCESS_RESOLUTION
         main = self.config.get("__main_authorization")
         suspended = self.config.get("__suspended_accounts") or ()
-        resolution = resolve(answer_of(response_or_exception, self._stream, main, suspended))
-        if resolution.response_action == ResponseAction.IGNORE:
-            # The CDK logs an ignored response at INFO; a stream skipped for an account deserves a WARN.
+        resolution = resolve(answer_of(response_or_exception, self._stream, main, suspended, self._accounts_by_authorization()))
+        if resolution.response_action == ResponseAction.IGNORE and self._first_time(resolution.error_message):
+            # The CDK logs an ignored response at INFO; a stream skipped for an account deserves a WARN, once: a list
+            # several streams read (transcripts, the parent of their sentences and results) is refused for each.
             logger.warning(resolution.error_message)
         return resolution
+
+    def _first_time(self, message: Optional[str]) -> bool:
+        said = self.config.get("__warned")
+        if said is None:
+            return True
+        with said.lock:
+            if message in said.messages:
+                return False
+            said.messages.add(message)
+            return True
+
+    def _accounts_by_authorization(self) -> Mapping[str, str]:
+        accounts = {header: account for account, header in (self.config.get("__product_auth") or {}).items()}
+        if self.config.get("__main_authorization") and self.config.get("account_sid"):
+            accounts.setdefault(self.config["__main_authorization"], self.config["account_sid"])
+        return accounts
 
     def backoff_time(self, response_or_exception: Any, attempt_count: int = 0) -> Optional[float]:
         return self.handler.backoff_time(response_or_exception, attempt_count)

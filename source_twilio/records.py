@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import InitVar, dataclass, field
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import (
     Any,
@@ -98,18 +99,28 @@ class WindowBounds:
     upper: Optional[str]
 
     @staticmethod
-    def of(url: str, start_param: str, end_param: str) -> Optional["WindowBounds"]:
+    def of(url: str, start_param: str, end_param: str, start_sent_early: bool = False) -> Optional["WindowBounds"]:
+        """`start_sent_early`: the request asked from one second before the window's start (a lower bound Twilio may
+        read as exclusive, `AfterDateCreated`), so the window starts a second after the value sent."""
         query = parse_qs(urlsplit(url).query)
         lower, upper = (query.get(name, [None])[0] for name in (start_param, end_param))
         if lower is None and upper is None:
             return None
-        return WindowBounds(_bound(lower), _bound(upper))
+        bound = _bound(lower)
+        if start_sent_early and bound and len(bound) > 10:
+            bound = _a_second_after(bound)
+        return WindowBounds(bound, _bound(upper))
 
     def owns(self, value: Optional[str]) -> bool:
         if not value:
             # Twilio's date filters never match an empty field; if one came back anyway, it is emitted, not lost.
             return True
         return (self.lower is None or value >= self.lower) and (self.upper is None or value < self.upper)
+
+
+def _a_second_after(value: str) -> str:
+    instant = datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc) + timedelta(seconds=1)
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _bound(value: Optional[str]) -> Optional[str]:
@@ -142,6 +153,7 @@ class TwilioListExtractor(RecordExtractor):
         self._cursor_field = parameters.get("cursor_field", "")
         self._start_param = parameters.get("start_param", "")
         self._end_param = parameters.get("end_param", "")
+        self._start_sent_early = bool(parameters.get("start_sent_early", False))
         self._open_pass: Optional[OpenRecordPass] = open_record_pass(parameters.get("name", ""), self.config)
         self._result_limit = ResultLimit.of(parameters)
 
@@ -174,7 +186,7 @@ class TwilioListExtractor(RecordExtractor):
         if not self._start_param:
             return None
         url = response.request.url
-        bounds = WindowBounds.of(url, self._start_param, self._end_param)
+        bounds = WindowBounds.of(url, self._start_param, self._end_param, self._start_sent_early)
         if bounds is None:
             # Not a window request: the open-records pass (messages, calls), whose records no date filter matches.
             return self._open_pass.keeper(url, self.config) if self._open_pass else None

@@ -32,7 +32,9 @@ from .cdk_seam import checkpoint_every_window, use_config
 from .config import ConfigError, hide_secrets, normalize_config, retention_notes
 from .progress import start_read
 from .changed import LISTED_CURSORS
+from .errors import Warned
 from .parents import SYNC_ID
+from .settling import settled_since
 from .state import conversations_changed_since, conversations_read_accounts, listed_cursors, open_pass_since, stream_states
 
 # Twilio's price lists are the same for every account: these streams are read once, with the main credentials.
@@ -75,6 +77,7 @@ class SourceTwilio(YamlDeclarativeSource):
         prepared["__conversations_read_accounts"] = conversations_read_accounts(catalog, states)
         prepared["__open_since"] = open_pass_since(states, prepared["__lookback_minutes"])
         prepared[LISTED_CURSORS] = listed_cursors(catalog, states)
+        prepared["__settled_since"] = settled_since(states)
         hide_secrets(prepared)
         return prepared
 
@@ -141,6 +144,7 @@ class SourceTwilio(YamlDeclarativeSource):
             self._announce(logger, access)
             prepared["__product_auth"] = access.product_auth_headers()
             prepared["__suspended_accounts"] = [account.sid for account in access.accounts if account.status == "suspended"]
+        prepared["__warned"] = Warned()
         for note in retention_notes(prepared):
             logger.info(note)
         use_config(self, prepared)

@@ -66,6 +66,8 @@ API = "twilio_api_v2010.json"
 AC = "/2010-04-01/Accounts/{AccountSid}"
 TASKROUTER = "twilio_taskrouter_v1.json"
 WS = "/v1/Workspaces/{WorkspaceSid}"
+INTELLIGENCE = "twilio_intelligence_v2.json"
+TRANSCRIPT = "/v2/Transcripts/{TranscriptSid}"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Stream:
     summary: str = ""
     extra: Tuple[str, ...] = field(default=())  # names of EXTRA_PROPERTIES to merge in
     copies: Tuple[Tuple[str, str], ...] = ()  # (field, the field it copies) the connector adds to each record
+    parent_fields: Tuple[str, ...] = ()  # names of PARENT_FIELDS the connector adds from the record's parent
 
     @property
     def fixture_names(self) -> Tuple[str, ...]:
@@ -159,6 +162,23 @@ STREAMS: List[Stream] = [
     Stream("taskrouter_events", TASKROUTER, f"{WS}/Events", "events",
            summary="The Workspace's event log, kept 30 days by Twilio: the history of every task, reservation and"
                    " worker activity."),
+    Stream("intelligence_services", INTELLIGENCE, "/v2/Services", "services",
+           summary="Conversation Intelligence Services: how each account's recordings are transcribed and analysed."),
+    Stream("intelligence_transcripts", INTELLIGENCE, "/v2/Transcripts", "transcripts",
+           summary="Conversation Intelligence transcripts, one per transcribed recording (its SID is"
+                   " `channel.media_properties.source_sid`)."),
+    Stream("intelligence_sentences", INTELLIGENCE, f"{TRANSCRIPT}/Sentences", "sentences",
+           parent_fields=("transcript_sid", "service_sid", "transcript_date_created"),
+           summary="The sentences of each completed transcript, redacted unless the connector is told otherwise."),
+    Stream("intelligence_operator_results", INTELLIGENCE, f"{TRANSCRIPT}/OperatorResults", "operator_results",
+           parent_fields=("service_sid", "transcript_date_created"),
+           summary="What each Language Operator found in each completed transcript (sentiment, topic, summary, PII"
+                   " ...), redacted unless the connector is told otherwise."),
+    Stream("intelligence_operators", INTELLIGENCE, "/v2/Operators", "operators",
+           summary="Language Operators: Twilio's pre-built ones (read once, from /v2/Operators/PreBuilt) and each"
+                   " account's custom ones (/v2/Operators/Custom)."),
+    Stream("intelligence_operator_types", INTELLIGENCE, "/v2/OperatorTypes", "operator_types", per_account=False,
+           summary="The types Language Operators are made from, Twilio's catalogue (read once, not per account)."),
     Stream("pricing_messaging_countries", "twilio_pricing_v1.json", "/v1/Messaging/Countries/{IsoCountry}", None,
            per_account=False, summary="Messaging prices of each country (the per-country detail resource)."),
     Stream("pricing_voice_countries", "twilio_pricing_v2.json", "/v2/Voice/Countries/{IsoCountry}", None,
@@ -172,6 +192,17 @@ PAGED_LISTS: Dict[str, Tuple[str, str]] = {
     # the lists TaskRouter tasks and workers are fetched one by one from
     "taskrouter_task_list": (TASKROUTER, f"{WS}/Tasks"),
     "taskrouter_worker_list": (TASKROUTER, f"{WS}/Workers"),
+}
+
+# Fields the connector adds to a child record from its parent (Stream.parent_fields): type and description.
+PARENT_FIELDS: Dict[str, Tuple[str, str]] = {
+    "transcript_sid": ("string", "The SID of the Transcript this record belongs to. Twilio's item does not carry it;"
+                                 " the connector adds it from the request's path."),
+    "service_sid": ("string", "The SID of the Intelligence Service of the record's Transcript. Twilio's item does not"
+                              " carry it; the connector adds it from the Transcript."),
+    "transcript_date_created": ("string", "When the record's Transcript was created (ISO 8601, UTC). Twilio's item"
+                                          " does not carry it; the connector adds it from the Transcript, as a date to"
+                                          " partition and join on."),
 }
 
 # --------------------------------------------------------------------------------------------------------------
@@ -230,6 +261,12 @@ STREAM_DESCRIPTIONS: Dict[Tuple[str, str], str] = {
     ("verify_services", "passkeys"): "Configuration of the Passkeys factors of this Service (a JSON object).",
     ("verify_services", "mailer_sid"): ("The SID of the Mailer used by the Service's email channel. Returned by"
                                         " Twilio but no longer declared in its OpenAPI spec."),
+    ("intelligence_transcripts", "customer_key"): ("Metadata the creator of the Transcript attached to it (up to 64"
+                                                   " characters), for example the ID of the call in another system."),
+    ("intelligence_sentences", "confidence"): ("How confident the speech recognition is in this sentence, from 0 to 1"
+                                               " (a number in a string, as Twilio sends it)."),
+    ("intelligence_operator_results", "json_results"): ("Output of a JSON operator (operator_type `json`): an object"
+                                                        " following the operator's configured schema."),
 }
 
 # Descriptions of nested properties the spec declares without one (pricing records, phone number capabilities).
@@ -586,6 +623,12 @@ def build_schema(stream: Stream, specs: Dict[str, Spec], api_dir: Path) -> Tuple
 
     if "annotation" in stream.extra:
         properties["annotation"] = annotation_property(specs, notes, f"{stream.name}.annotation")
+
+    for added in stream.parent_fields:
+        json_type, text = PARENT_FIELDS[added]
+        properties[added] = {"type": nullable(json_type), "description": text}
+        if added == "transcript_date_created":
+            properties[added]["format"] = "date-time"
 
     for target, source in stream.copies:
         properties[target] = {

@@ -47,6 +47,15 @@ def a_source_and_its_cursor():
     return source, streams["messages"].cursor
 
 
+def a_stream_and_its_parts():
+    """The messages stream as a read builds it, its partition generator and that one's partition factory."""
+    config = ConfigBuilder().build()
+    catalog = CatalogBuilder().with_stream("messages", SyncMode.incremental).build()
+    stream = next(stream for stream in SourceTwilio(catalog, config, None).streams(config) if stream.name == "messages")
+    generator = getattr(stream, "_stream_partition_generator", None)
+    return [stream, generator, getattr(generator, "_partition_factory", None)]
+
+
 @freeze_time(NOW)
 @pytest.mark.parametrize("owner, name", [(owner, name) for owner, names in PRIVATE_NAMES.items() for name in names])
 def test_given_the_installed_cdk_then_each_private_name_the_seam_uses_exists(owner, name):
@@ -54,7 +63,9 @@ def test_given_the_installed_cdk_then_each_private_name_the_seam_uses_exists(own
     source, cursor = a_source_and_its_cursor()
     per_account_cursor = cursor._create_cursor({})
     instances = [
-        instance for instance in (source, source._constructor, cursor, per_account_cursor) if isinstance(instance, owner)
+        instance
+        for instance in (source, source._constructor, cursor, per_account_cursor, *a_stream_and_its_parts())
+        if isinstance(instance, owner)
     ]
     found = hasattr(owner, name) or any(hasattr(instance, name) for instance in instances)
     assert found, (

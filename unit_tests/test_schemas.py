@@ -82,8 +82,14 @@ STREAMS: Dict[str, Any] = {
     "taskrouter_tasks": None,  # each task fetched by its SID
     "taskrouter_reservations": "reservations",
     "taskrouter_events": "events",
+    "intelligence_services": "services",
+    "intelligence_transcripts": "transcripts",
+    "intelligence_sentences": "sentences",
+    "intelligence_operator_results": "operator_results",
+    "intelligence_operators": "operators",
+    "intelligence_operator_types": "operator_types",
 }
-GLOBAL_STREAMS = {"pricing_messaging_countries", "pricing_voice_countries"}
+GLOBAL_STREAMS = {"pricing_messaging_countries", "pricing_voice_countries", "intelligence_operator_types"}
 SECRETS = {"auth_token", "secret"}
 
 # Recorded fixtures whose file name differs from the stream name.
@@ -181,9 +187,11 @@ def test_schema_is_draft7_object_with_nullable_described_properties(stream):
 
 @pytest.mark.parametrize("stream", sorted(STREAMS))
 def test_account_sid_except_pricing(stream):
+    """Every per-account stream has account_sid; Twilio's global lists (prices, operator types) have their own key."""
     props = load_schema(stream)["properties"]
     if stream in GLOBAL_STREAMS:
-        assert "iso_country" in props
+        assert "iso_country" in props or "sid" in props
+        assert "account_sid" not in props
     else:
         assert props["account_sid"]["type"] == ["null", "string"]
 

@@ -104,3 +104,13 @@ def test_given_legacy_num_worker_when_check_then_connection_succeeds(http_mocker
     statuses = [message["connectionStatus"] for message in parse_messages(out) if message["type"] == "CONNECTION_STATUS"]
     assert exit_code is None
     assert [status["status"] for status in statuses] == ["SUCCEEDED"]
+
+
+def test_given_the_redaction_option_then_it_is_off_by_default_and_says_what_turning_it_on_exposes(connection_specification) -> None:
+    """Conversation Intelligence transcripts are read redacted unless the user turns this on; its description names
+    what then reaches the destination, and a config without it (every config saved before it existed) is valid."""
+    option = connection_specification["properties"]["intelligence_unredacted"]
+    assert option["type"] == "boolean" and option["default"] is False
+    for exposed in ("names", "phone numbers", "card", "every word"):
+        assert exposed in option["description"], exposed
+    assert config_problems(ConfigBuilder().build()) == []

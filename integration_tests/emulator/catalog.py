@@ -14,7 +14,8 @@ from typing import Iterator
 
 from . import api2010 as A
 from . import products as P
-from .listing import Collection, ListCollection
+from .listing import Collection, ListCollection, TimelineCollection
+from .products import intelligence as CI
 from .products import taskrouter as TR
 from .products import taskrouter_tasks as TT
 from .timefmt import DAY
@@ -105,8 +106,15 @@ STREAM_KEYS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "taskrouter_tasks": (("sid",), "date_updated"),
     "taskrouter_reservations": (("sid",), "date_updated"),
     "taskrouter_events": (("sid",), "event_date"),
+    "intelligence_services": (("sid",), None),
+    "intelligence_transcripts": (("sid",), "date_created"),
+    "intelligence_sentences": (("transcript_sid", "sentence_index"), None),
+    "intelligence_operator_results": (("transcript_sid", "operator_sid"), None),
+    "intelligence_operators": (("sid",), None),
+    "intelligence_operator_types": (("sid",), None),
 }
-GLOBAL_STREAMS = {"event_types", "pricing_messaging_countries", "pricing_voice_countries"}
+GLOBAL_STREAMS = {"event_types", "pricing_messaging_countries", "pricing_voice_countries", "intelligence_operator_types"}
+TRANSCRIPT_CHILDREN = ("intelligence_sentences", "intelligence_operator_results")
 KEY_ATTR = {("usage_records", "start_date"): "start_date_str"}  # key value differs from cursor attr
 # A Workspace's configuration lists: stream -> the builder of its items
 WORKSPACE_LISTS = {"taskrouter_activities": ("activities", TR.activity_items),
@@ -119,8 +127,11 @@ AVAILABLE_KIND = {"available_phone_numbers_local": "local", "available_phone_num
 
 
 class Catalog:
-    def __init__(self, world: World):
+    def __init__(self, world: World, knobs=None):
+        from .control import Knobs
+
         self.world = world
+        self.knobs = knobs if knobs is not None else Knobs()  # the readings some collections depend on (Intelligence)
         self._cc: dict[str, A.AccountCodecs] = {}
         self._pc: dict[str, P.ProductCodecs] = {}
         self._static: dict[tuple, list] = {}  # configuration objects never change: built once
@@ -295,6 +306,8 @@ class Catalog:
             return P.SummariesCollection(pc, self.calls(ctx), self._count("call_summary_stride"), ctx.now)
         if stream.startswith("taskrouter_"):
             return self._taskrouter(stream, ctx, parent, extra)
+        if stream.startswith("intelligence_"):
+            return self._intelligence(stream, ctx, parent, extra)
         if stream == "event_types":
             return ListCollection("types", self._cached(stream, None, P.event_types))
         if stream == "pricing_messaging_countries":
@@ -365,6 +378,67 @@ class Catalog:
             return None
         return next((item for item, attrs in (coll.record(i) for i in range(len(coll))) if attrs["sid"] == sid), None)
 
+    # ------------------------------------------------------------------ Conversation Intelligence
+    def intelligence_services(self, acc: Account) -> list:
+        return self._cached("intelligence_services", acc, lambda: CI.services(self.world, acc))
+
+    def transcript(self, ctx: Ctx, j: int):
+        recordings = A.recordings_collection(self.cc(ctx.acc), ctx.ast.timelines["recordings"], self.calls(ctx),
+                                             ctx.ast.timelines["conferences"])
+        return CI.transcript(self.world, ctx.acc, self.intelligence_services(ctx.acc), recordings, j)
+
+    def transcripts(self, ctx: Ctx) -> Collection:
+        """One transcript per recording of an account with a Service, created 30 s after it (products/intelligence.py)."""
+        if not self.intelligence_services(ctx.acc):
+            return ListCollection("transcripts", [], times=[])
+        return TimelineCollection("transcripts", ctx.ast.timelines["recordings"],
+                                  lambda j, t: CI.transcript_item(self.transcript(ctx, j), ctx.now),
+                                  {"date_created": (CI.CREATED_AFTER_RECORDING, CI.CREATED_AFTER_RECORDING),
+                                   "media_start_time": (0, 0)}, order="desc")
+
+    def kept_since(self, ctx: Ctx) -> int | None:
+        """The oldest transcript Twilio still has (knob intelligence_retention_days: undocumented; 0 keeps them all)."""
+        days = int(self.knobs.intelligence_retention_days)
+        return ctx.now - days * DAY if days else None
+
+    def listed_transcript(self, ctx: Ctx, sid: str | None):
+        """The transcript a child path names, if Twilio still has it; else None."""
+        if not self.intelligence_services(ctx.acc):
+            return None
+        j = self.world.codec("GT", "intelligence_transcripts", ctx.acc.idx).index(sid or "")
+        if j is None or j >= ctx.ast.timelines["recordings"].n:
+            return None
+        t = self.transcript(ctx, j)
+        kept = self.kept_since(ctx)
+        return None if kept is not None and t.created < kept else t
+
+    def _intelligence(self, stream: str, ctx: Ctx, parent: str | None, extra: dict) -> Collection | None:
+        w, acc, query = self.world, ctx.acc, extra.get("query") or {}
+        if stream == "intelligence_services":
+            return ListCollection("services", CI.service_items(self.intelligence_services(acc)))
+        if stream == "intelligence_transcripts":
+            return self.transcripts(ctx)
+        if stream == "intelligence_operators":
+            return ListCollection("operators", CI.operator_items(w, acc, extra.get("operators", "")))
+        if stream == "intelligence_operator_types":
+            return ListCollection("operator_types", self._cached(stream, None, lambda: CI.operator_type_items(w)))
+        t = self.listed_transcript(ctx, parent)
+        if t is None:
+            return None
+        key = "sentences" if stream == "intelligence_sentences" else "operator_results"
+        status, _ = t.status_at(ctx.now)
+        if status != "completed":
+            # what a transcript not completed lists (undocumented; knob intelligence_open_children)
+            reading = self.knobs.intelligence_open_children
+            if reading == "404" or status == "failed":
+                return None
+            if reading == "partial" and status == "in-progress" and stream == "intelligence_sentences":
+                return ListCollection(key, CI.sentence_items(w, acc, t, query, upto=2))
+            return ListCollection(key, [])
+        if stream == "intelligence_sentences":
+            return ListCollection(key, CI.sentence_items(w, acc, t, query))
+        return ListCollection(key, CI.operator_result_items(w, acc, t, query))
+
     # ------------------------------------------------------------------ enumerate for truth
     def walk(self, stream: str, ctx: Ctx) -> Iterator[Collection]:
         """Every collection of ``stream`` for ctx.acc (sub-resources: one per parent)."""
@@ -407,6 +481,12 @@ class Catalog:
                 for story in self.stories(ctx, ws):
                     if story.listed_at(ctx.now):
                         yield self.build(stream, ctx, ws.sid, {"task": story.sid})
+        elif stream in TRANSCRIPT_CHILDREN:
+            transcripts, kept = self.transcripts(ctx), self.kept_since(ctx)
+            for j in range(len(transcripts)):
+                attrs = transcripts.attrs(j)
+                if attrs["status"] == "completed" and (kept is None or attrs["date_created"] >= kept):
+                    yield self.build(stream, ctx, attrs["sid"])
         elif stream in ("executions", "step"):
             pc = self.pc(acc)
             for f in range(self._count("flows")):

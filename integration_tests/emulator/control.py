@@ -73,6 +73,17 @@ class Knobs:
     # TaskRouter Events StartDate older than the 30 days Twilio keeps (undocumented whether refused): "400" -> 400
     # code 20001; "empty" -> accepted, and older events simply do not exist
     taskrouter_events_old_start: str = "400"
+    # Conversation Intelligence Transcripts AfterDateCreated / BeforeDateCreated ("Filter by after / before
+    # DateCreated": whether the instant itself is included is not said)
+    intelligence_after_date_created: str = "exclusive"
+    intelligence_before_date_created: str = "exclusive"
+    # what Sentences and OperatorResults of a transcript not yet completed answer (undocumented): "empty" (200, no
+    # records), "partial" (an in-progress transcript lists the sentences transcribed so far) or "404"
+    intelligence_open_children: str = "empty"
+    # how long Twilio keeps transcripts (undocumented; 0: all of them); older ones are not listed, their children 404
+    intelligence_retention_days: int = 0
+    # order of the Transcripts list, which Twilio does not document: "desc" (newest first) or "asc"
+    intelligence_transcripts_order: str = "desc"
     cache_mb: float = 64.0  # rendered-page LRU budget
     fault_seed: int = 1234  # seed of the fault-injection RNG
 
@@ -120,6 +131,10 @@ CHOICES = {
     "taskrouter_list_attributes": ("null", "shown"),
     "taskrouter_events_order": ("desc", "asc"),
     "taskrouter_events_old_start": ("400", "empty"),
+    "intelligence_after_date_created": ("exclusive", "inclusive"),
+    "intelligence_before_date_created": ("exclusive", "inclusive"),
+    "intelligence_open_children": ("empty", "partial", "404"),
+    "intelligence_transcripts_order": ("desc", "asc"),
 }
 
 

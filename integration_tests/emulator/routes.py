@@ -43,6 +43,7 @@ PLACEHOLDERS = {
     "IsoCountry": ("parent", "[A-Z]{2}"),
     "WorkspaceSid": ("parent", f"WS{SID}"),
     "TaskSid": ("task", f"WT{SID}"),
+    "TranscriptSid": ("parent", f"GT{SID}"),
     "Sid": ("item", f"[A-Z]{{2}}{SID}"),  # an instance path's own SID (a Task's, a Worker's)
 }
 ACCOUNT = "/2010-04-01/Accounts/{AccountSid}"
@@ -77,6 +78,7 @@ class Route:
     present: Callable | None = None  # (item, knobs) -> the item as a list page shows it
     global_: bool = False  # not per account (event types, pricing)
     max_page_size: int | None = None  # from the spec (None: the path does not page)
+    variant: str = ""  # which of a stream's lists the path serves (Intelligence Operators: "PreBuilt", "Custom")
     regex: re.Pattern = None
 
     def __post_init__(self):
@@ -215,6 +217,16 @@ def _taskrouter_list_attributes(item: dict, knobs) -> dict:
     return item if knobs.taskrouter_list_attributes == "shown" else {**item, "attributes": None}
 
 
+def _intelligence_transcripts(ctx, q: Query, knobs) -> None:
+    """Conversation Intelligence Transcripts (spec intelligence_v2 /v2/Transcripts): AfterDateCreated / BeforeDateCreated
+    ("Filter by after / before DateCreated"; knobs say whether the instant is included), a transcript Twilio no longer
+    keeps is not listed (knob intelligence_retention_days), the order is not documented (knob
+    intelligence_transcripts_order)."""
+    if knobs.intelligence_retention_days:
+        q.add_range("date_created", ctx.now - int(knobs.intelligence_retention_days) * DAY, None)
+    q.order = knobs.intelligence_transcripts_order
+
+
 ALERTS_PREPARE = _monitor_window("date_generated", "alerts_order")
 EVENTS_PREPARE = _monitor_window("event_date")
 
@@ -336,6 +348,25 @@ ROUTES: list[Route] = [
         FilterSpec("TaskSid", "task_sid"), FilterSpec("WorkerSid", "worker_sid"),
         FilterSpec("ReservationSid", "reservation_sid"), FilterSpec("TaskQueueSid", "task_queue_sid"),
         FilterSpec("WorkflowSid", "workflow_sid"), FilterSpec("Sid", "sid")], prepare=_taskrouter_events_window),
+    # ---- intelligence.twilio.com: Conversation Intelligence (classic) v2
+    Route("intelligence", "/v2/Services", "intelligence_services"),
+    Route("intelligence", "/v2/Transcripts", "intelligence_transcripts", filters=[
+        FilterSpec("ServiceSid", "service_sid"), FilterSpec("Status", "status"), FilterSpec("SourceSid", "source_sid"),
+        FilterSpec("LanguageCode", "language_code"),
+        FilterSpec("AfterDateCreated", "date_created", "ge", "time", "exclusive", "intelligence_after_date_created"),
+        FilterSpec("BeforeDateCreated", "date_created", "le", "time", "exclusive", "intelligence_before_date_created"),
+        FilterSpec("AfterStartTime", "media_start_time", "ge", "time", "exclusive"),
+        FilterSpec("BeforeStartTime", "media_start_time", "le", "time", "exclusive")], prepare=_intelligence_transcripts),
+    Route("intelligence", "/v2/Transcripts/{TranscriptSid}/Sentences", "intelligence_sentences", filters=[
+        FilterSpec("Redacted", "redacted", kind="raw"), FilterSpec("WordTimestamps", "word_timestamps", kind="raw")]),
+    Route("intelligence", "/v2/Transcripts/{TranscriptSid}/OperatorResults", "intelligence_operator_results",
+          filters=[FilterSpec("Redacted", "redacted", kind="raw")]),
+    Route("intelligence", "/v2/Operators", "intelligence_operators", filters=[FilterSpec("Availability", "availability")]),
+    Route("intelligence", "/v2/Operators/PreBuilt", "intelligence_operators", global_=True, variant="PreBuilt",
+          filters=[FilterSpec("Availability", "availability")]),
+    Route("intelligence", "/v2/Operators/Custom", "intelligence_operators", variant="Custom",
+          filters=[FilterSpec("Availability", "availability")]),
+    Route("intelligence", "/v2/OperatorTypes", "intelligence_operator_types", global_=True),
     # ---- pricing.twilio.com (global)
     Route("pricing", "/v1/Messaging/Countries", "pricing_messaging_countries", global_=True),
     Route("pricing", "/v1/Messaging/Countries/{IsoCountry}", "pricing_messaging_countries", kind="object", global_=True),

@@ -98,7 +98,7 @@ class EmulatorServer(ThreadingHTTPServer):
         super().__init__((host, port), Handler)
         self.world = world
         self.knobs = knobs or Knobs()
-        self.catalog = Catalog(world)
+        self.catalog = Catalog(world, self.knobs)
         self.stats = Stats()
         self.cache = PageCache(self.knobs.cache_mb)
         self.rng = random.Random(self.knobs.fault_seed)
@@ -322,7 +322,8 @@ class Handler(BaseHTTPRequestHandler):
                 visible = [a for a in world.accounts if a.sid == acc.sid or a.parent_sid == acc.sid]
             coll = cat.build("accounts", ctx, extra={"accounts": visible})
         else:
-            coll = cat.build(route.stream, ctx, parent, {"execution": groups.get("execution"), "task": groups.get("task")})
+            coll = cat.build(route.stream, ctx, parent, {"execution": groups.get("execution"), "task": groups.get("task"),
+                                                         "query": dict(params), "operators": route.variant})
         if coll is None:
             raise HttpError(404, 20404, f"The requested resource {path} was not found")
         pdict = dict(params)

@@ -40,7 +40,8 @@ from .world import World
 # streams the API shows only for a while: the attribute that ages out (Monitor: 30 days; Messages and their
 # media: 400 days, knob messages_retention_days)
 RETENTION_ATTR = {"alerts": "date_generated", "monitor_events": "event_date", "messages": "date_created",
-                  "message_media": "date_created", "executions": "date_created", "taskrouter_events": "event_date"}
+                  "message_media": "date_created", "executions": "date_created", "taskrouter_events": "event_date",
+                  "intelligence_transcripts": "date_created"}
 STREAM_PRODUCT = {}
 for _r in ROUTES:
     STREAM_PRODUCT.setdefault(_r.stream, _r.product)
@@ -79,8 +80,9 @@ def truth(world: World, cat: Catalog, stream: str, since: str | None = None, cur
     seen: set = set()
     days = (messages_retention_days if stream in ("messages", "message_media")
             else STUDIO_RETENTION_DAYS if stream == "executions"
-            else TASKROUTER_EVENTS_RETENTION_DAYS if stream == "taskrouter_events" else retention_days)
-    floor = state.now - days * DAY if stream in RETENTION_ATTR else None
+            else TASKROUTER_EVENTS_RETENTION_DAYS if stream == "taskrouter_events"
+            else int(cat.knobs.intelligence_retention_days) if stream == "intelligence_transcripts" else retention_days)
+    floor = state.now - days * DAY if stream in RETENTION_ATTR and days else None
 
     accounts = readable_accounts(world, stream, suspended_readable)
     if account and stream not in GLOBAL_STREAMS:

@@ -339,6 +339,13 @@ class World:
             return 0
         return self.config.count("taskrouter_workspaces") if acc.idx == 0 else 1
 
+    def intelligence_services(self, acc: Account) -> int:
+        """How many Conversation Intelligence Services an account has: two for the main account, one for a subaccount,
+        none for every fourth subaccount (it records calls without transcribing them)."""
+        if acc.idx % 4 == 3:
+            return 0
+        return 2 if acc.idx == 0 else 1
+
     def _alerts_timeline(self, acc: Account, t0: int, now: int, n: int | None = None) -> Timeline:
         """The account's alerts spread over [t0, now], with its bursts (config.alert_bursts) cut into the spread."""
         cfg = self.config

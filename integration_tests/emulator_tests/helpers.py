@@ -72,6 +72,11 @@ TOP = {
     "pricing_messaging_countries": ("pricing", "/v1/Messaging/Countries", "countries"),
     "pricing_voice_countries": ("pricing", "/v2/Voice/Countries", "countries"),
     "taskrouter_workspaces": ("taskrouter", "/v1/Workspaces", "workspaces"),
+    "intelligence_services": ("intelligence", "/v2/Services", "services"),
+    "intelligence_transcripts": ("intelligence", "/v2/Transcripts", "transcripts"),
+    # /v2/Operators lists the pre-built operators for every account: they are read once (`sync`), then each account's own
+    "intelligence_operators": ("intelligence", "/v2/Operators/Custom", "operators"),
+    "intelligence_operator_types": ("intelligence", "/v2/OperatorTypes", "operator_types"),
 }
 SUB = {
     "dependent_phone_numbers": ("addresses", "api", "{A}/Addresses/{sid}/DependentPhoneNumbers.json", "dependent_phone_numbers"),
@@ -92,7 +97,9 @@ SUB = {
     "taskrouter_events": ("taskrouter_workspaces", "taskrouter", "/v1/Workspaces/{sid}/Events?StartDate={kept_since}", "events"),
     "taskrouter_reservations": ("taskrouter_tasks", "taskrouter", "/v1/Workspaces/{ws}/Tasks/{sid}/Reservations", "reservations"),
 }
-GLOBAL = {"event_types", "pricing_messaging_countries", "pricing_voice_countries"}
+GLOBAL = {"event_types", "pricing_messaging_countries", "pricing_voice_countries", "intelligence_operator_types"}
+# Conversation Intelligence: a completed transcript's children (the list key of each)
+TRANSCRIPT_CHILDREN = {"intelligence_sentences": "sentences", "intelligence_operator_results": "operator_results"}
 
 
 def events_kept_since(emu: Emulator) -> str:
@@ -108,7 +115,10 @@ def sync(emu: Emulator, stream: str) -> list[dict]:
     out: list[dict] = []
     if stream == "accounts":
         return main.walk("api", "/2010-04-01/Accounts.json", "accounts")
-    product = "studio" if stream == "step" else TOP.get(stream, SUB.get(stream, ("", "")))[1 if stream in SUB else 0]
+    if stream == "intelligence_operators":
+        out += main.walk("intelligence", "/v2/Operators/PreBuilt", "operators")
+    product = "studio" if stream == "step" else "intelligence" if stream in TRANSCRIPT_CHILDREN else \
+        TOP.get(stream, SUB.get(stream, ("", "")))[1 if stream in SUB else 0]
     if stream in GLOBAL:
         accounts = readable_accounts(emu)[:1]
     elif product not in ("api", ""):
@@ -150,6 +160,12 @@ def sync(emu: Emulator, stream: str) -> list[dict]:
                 if stream == "message_media" and p["num_media"] == "0":
                     continue
                 out += c.walk(product, path.format(A=A, sid=p["sid"], kept_since=events_kept_since(emu)), key)
+        elif stream in TRANSCRIPT_CHILDREN:
+            key = TRANSCRIPT_CHILDREN[stream]
+            for t in c.walk("intelligence", "/v2/Transcripts", "transcripts"):
+                if t["status"] == "completed":
+                    resource = "Sentences" if key == "sentences" else "OperatorResults"
+                    out += [dict(x, transcript_sid=t["sid"]) for x in c.walk("intelligence", f"/v2/Transcripts/{t['sid']}/{resource}", key)]
         elif stream == "step":
             for f in c.walk("studio", "/v2/Flows", "flows"):
                 for e in c.walk("studio", f"/v2/Flows/{f['sid']}/Executions", "executions"):

@@ -16,7 +16,7 @@ SPEC_OF = {
     ("messaging", "v1"): "twilio_messaging_v1.json", ("trunking", "v1"): "twilio_trunking_v1.json",
     ("events", "v1"): "twilio_events_v1.json", ("insights", "v1"): "twilio_insights_v1.json",
     ("pricing", "v1"): "twilio_pricing_v1.json", ("pricing", "v2"): "twilio_pricing_v2.json",
-    ("taskrouter", "v1"): "twilio_taskrouter_v1.json",
+    ("taskrouter", "v1"): "twilio_taskrouter_v1.json", ("intelligence", "v2"): "twilio_intelligence_v2.json",
 }
 _SPEC_CACHE: dict = {}
 
