@@ -212,16 +212,24 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
 
     _sizer: Optional["WindowSizer"] = None
     _pending_step: Optional[datetime.timedelta] = None
+    # False for a settling list's copy read as a child's parent (10): its windows, probes and estimate are the
+    # child's business, and counting them under the list's own name would count that stream's windows twice.
+    counted_in_progress = True
+
+    def _planned(self) -> Iterable[StreamSlice]:
+        if not self.counted_in_progress:
+            return super().stream_slices()
+        return progress.current().planned(self._stream_name, super().stream_slices())
 
     def stream_slices(self) -> Iterable[StreamSlice]:
         sizer = self._sizer
         if sizer is None:
-            yield from progress.current().planned(self._stream_name, super().stream_slices())
+            yield from self._planned()
             return
         router = self._partition_router
         self._partition_router = _ProbingPartitions(router, self, sizer.lookahead)
         try:
-            yield from progress.current().planned(self._stream_name, super().stream_slices())
+            yield from self._planned()
         finally:
             self._partition_router = router
             sizer.close()
@@ -236,7 +244,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         windows = [window.cursor_slice for window in cursor.stream_slices()]
         whole = _whole_range(windows)
         if whole is None:
-            progress.current().estimate(self._stream_name, None)  # not probed: its records are not estimated
+            if self.counted_in_progress:
+                progress.current().estimate(self._stream_name, None)  # not probed: its records are not estimated
             return
         start_field, end_field, lower, upper = whole
         cursor_slice = {start_field: lower, end_field: upper}
@@ -274,7 +283,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         """Closes a window (each worker thread closes the windows it read): one at a time, since a refused window is
         closed with its account's cursor told to skip it."""
         window = partition.to_slice()
-        progress.current().window_done(self._stream_name)
+        if self.counted_in_progress:
+            progress.current().window_done(self._stream_name)
         with self._closing:  # type: ignore[attr-defined]
             if window is None or self._use_global_cursor:
                 super().close_partition(partition)
@@ -445,7 +455,10 @@ class _FirstPages:
 class WindowSizer:
     """Probes accounts (in a small pool, a few ahead of the windows being made) and hands each its Plan."""
 
-    def __init__(self, fetch: Callable[..., Any], first_pages: _FirstPages, extractor: TwilioListExtractor, workers: int, stream: str) -> None:
+    def __init__(
+        self, fetch: Callable[..., Any], first_pages: _FirstPages, extractor: TwilioListExtractor, workers: int, stream: Optional[str]
+    ) -> None:
+        # stream: whose estimate this sizer's probes add to (None: a parent copy's, not counted)
         self._stream = stream
         self._fetch = fetch
         self._first_pages = first_pages
@@ -464,11 +477,13 @@ class WindowSizer:
         cursor_slice = dict(whole.cursor_slice)
         lower, upper = (_instant(value) for value in cursor_slice.values())
         if lower is None or upper is None:
-            progress.current().estimate(self._stream, None)
+            if self._stream is not None:
+                progress.current().estimate(self._stream, None)
             return None
         response = self._fetch(whole)
         plan = plan_from_probe(response, self._extractor.records_key, self._extractor.cursor_key, lower, upper, self._workers)
-        progress.current().estimate(self._stream, plan.rows if plan is not None else None)
+        if self._stream is not None:
+            progress.current().estimate(self._stream, plan.rows if plan is not None else None)
         if plan is not None and plan.first_page is not None:
             # Windows are made faster than they are read (a probe is a request, reading a page is CPU): a page kept
             # for its window keeps only its bytes, parsed again when the window reads it.
@@ -555,7 +570,8 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
             with slots:
                 return fetch(whole, None)
 
-        cursor._sizer = WindowSizer(probe, first_pages, extractor, workers, stream)
+        counted = getattr(cursor, "counted_in_progress", True)
+        cursor._sizer = WindowSizer(probe, first_pages, extractor, workers, stream if counted else None)
 
 
 def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
@@ -605,6 +621,7 @@ def _adopt_parent(stream: Any, config: Mapping[str, Any], workers: int, slots: t
     partition_factory = getattr(generator, "_partition_factory", None)
     retriever = getattr(partition_factory, "_retriever", None)
     WindowCheckpointCursor.adopt(cursor)
+    cursor.counted_in_progress = False  # type: ignore[attr-defined]
     _link(retriever, cursor, config, workers, slots)
 
 
