@@ -1,8 +1,9 @@
 """What happens to an account while a sync runs: its auth token rotated, or the subaccount suspended, after N requests
 about it (knobs `rotate_token_after` and `suspend_after`, `{account SID: N}`).
 
-A request is "about" an account when its path names the account (2010 API) or its credentials are the account's own
-SID (product hosts). Once the N-th request about the account has been answered:
+A token is rotated after the N-th request that carried it (the account's own SID and token: its product hosts); a
+subaccount is suspended after the N-th request about it, one whose path names it (2010 API) or whose credentials are
+its own. Once that request has been answered:
 
 * rotated: the account's auth token changes, as when its secondary token is promoted ("After promoting the new token,
   all requests to Twilio using your old primary Auth Token will result in an error",
@@ -24,10 +25,8 @@ from .ids import hex32
 from .world import World
 
 
-def account_about(groups: dict, header: str) -> str | None:
-    """The account a request is about: the one its path names, else the one whose own SID its credentials carry."""
-    if groups.get("ac"):
-        return groups["ac"]
+def credentials_account(header: str) -> str | None:
+    """The account whose own SID the Basic credentials carry (None for an API key or no credentials)."""
     if header.startswith("Basic "):
         try:
             user = base64.b64decode(header[6:].strip()).decode().partition(":")[0]
@@ -59,23 +58,27 @@ class AccountEvents:
             if knobs_changed.keys() & {"suspend_after", "rotate_token_after"}:
                 self._seen.clear()
 
-    def answered(self, world: World, knobs, sid: str | None) -> bool:
-        """Counts one answered request about `sid`; True when that changed the world (cached pages are stale)."""
+    def answered(self, world: World, knobs, path_account: str | None, header: str) -> bool:
+        """Counts one answered request; True when that changed the world (cached pages are stale)."""
         rotate, suspend = knobs.rotate_token_after or {}, knobs.suspend_after or {}
-        if sid is None or (sid not in rotate and sid not in suspend):
+        if not rotate and not suspend:
             return False
-        account = world.by_sid.get(sid)
-        if account is None:
-            return False
+        own = credentials_account(header)
+        changed = False
         with self._lock:
-            seen = self._seen[sid] = self._seen.get(sid, 0) + 1
-            changed = False
-            if sid in rotate and sid not in self._rotated and seen >= int(rotate[sid]):
-                self._rotated.add(sid)
-                account.auth_token = hex32(seen, "rotated-token", account.auth_token)
-                changed = True
-            if sid in suspend and sid not in self._suspended and seen >= int(suspend[sid]) and account.status == "active":
-                self._suspended.add(sid)
-                account.status = "suspended"
-                changed = True
-            return changed
+            if own in rotate and own not in self._rotated:
+                seen = self._seen[("token", own)] = self._seen.get(("token", own), 0) + 1
+                if seen >= int(rotate[own]):
+                    self._rotated.add(own)
+                    account = world.by_sid[own]
+                    account.auth_token = hex32(seen, "rotated-token", account.auth_token)
+                    changed = True
+            about = path_account or own
+            if about in suspend and about not in self._suspended and about in world.by_sid:
+                seen = self._seen[("about", about)] = self._seen.get(("about", about), 0) + 1
+                account = world.by_sid[about]
+                if seen >= int(suspend[about]) and account.status == "active":
+                    self._suspended.add(about)
+                    account.status = "suspended"
+                    changed = True
+        return changed

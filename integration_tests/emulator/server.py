@@ -34,7 +34,7 @@ from . import api2010 as A
 from . import products as P
 from . import routes
 from .auth import authorize
-from .events import AccountEvents, account_about
+from .events import AccountEvents
 from .catalog import Catalog, Ctx
 from .control import Knobs, Stats
 from .errors import HttpError, error_body  # noqa: F401 - re-exported
@@ -221,8 +221,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self._api_route(method, route, groups, qs, sub, product)
         finally:
-            about = account_about(groups, self.headers.get("Authorization") or "")
-            if srv.events.answered(srv.world, knobs, about):
+            if srv.events.answered(srv.world, knobs, groups.get("ac"), self.headers.get("Authorization") or ""):
                 srv.cache.clear()  # Accounts.json and the account's pages show its new token or status
 
     def _api_route(self, method: str, route: routes.Route, groups: dict, qs: str, sub: str, product: str) -> None:
