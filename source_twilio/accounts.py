@@ -28,6 +28,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 import requests
 
 from .config import ConfigError, hide_secrets
+from .dates import ISO_INSTANT, to_iso_utc
 
 logger = logging.getLogger("airbyte")
 
@@ -47,6 +48,7 @@ class Account:
     status: str
     friendly_name: Optional[str] = None
     owner_account_sid: Optional[str] = None
+    date_created: Optional[str] = None  # ISO 8601 UTC, from Accounts.json: no dated record of the account is older
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class AccountDirectory:
     def clear(cls) -> None:
         with cls._listing_lock:
             cls._cache.clear()
+        forget_statuses()
 
 
 def _resolve(config: Mapping[str, Any]) -> Access:
@@ -215,7 +218,40 @@ def _select(accounts: List[Account], config: Mapping[str, Any]) -> List[Account]
 
 
 def _account(raw: Mapping[str, Any]) -> Account:
-    return Account(sid=raw.get("sid", ""), status=raw.get("status", ""), friendly_name=raw.get("friendly_name"), owner_account_sid=raw.get("owner_account_sid"))
+    created = to_iso_utc(raw.get("date_created"))
+    return Account(
+        sid=raw.get("sid", ""),
+        status=raw.get("status", ""),
+        friendly_name=raw.get("friendly_name"),
+        owner_account_sid=raw.get("owner_account_sid"),
+        date_created=created if isinstance(created, str) and ISO_INSTANT.fullmatch(created) else None,
+    )
+
+
+_status_lock = threading.Lock()
+_statuses: Dict[Tuple[str, str], Optional[str]] = {}
+
+
+def status_now(config: Mapping[str, Any], account_sid: str) -> Optional[str]:
+    """The account's status as Twilio says it now (`Accounts/{sid}.json` with the main credentials), asked once per
+    process and account: "closed" when Twilio answers 404, None when it refuses the main credentials too (they are what
+    changed) or cannot say. The account list was read when the sync started; a subaccount may have been suspended or
+    closed since."""
+    key = (config["__hosts"]["api"], account_sid)
+    with _status_lock:
+        if key not in _statuses:
+            url = f"{config['__hosts']['api']}/2010-04-01/Accounts/{account_sid}.json"
+            try:
+                status, page = _get_page(requests.Session(), url, (config["__username"], config["__password"]))
+            except requests.exceptions.RequestException:
+                status, page = 0, None
+            _statuses[key] = "closed" if status == 404 else (page or {}).get("status") if status == 200 else None
+        return _statuses[key]
+
+
+def forget_statuses() -> None:
+    with _status_lock:
+        _statuses.clear()
 
 
 def _list_accounts(session: requests.Session, api: str, credentials: Tuple[str, str], config: Mapping[str, Any]) -> Tuple[int, Optional[List[Mapping[str, Any]]]]:

@@ -101,7 +101,9 @@ from airbyte_cdk.sources.types import Record, StreamSlice
 
 from . import progress
 from .config import DEFAULT_NUM_WORKERS
+from .errors import reads_as_empty
 from .records import TwilioListExtractor, account_of, forget_parsed_page, parsed_page
+from .refusals import Refusals
 from .settling import SETTLING, accounts_held
 from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY
 from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
@@ -124,7 +126,7 @@ PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
         "_generate_slices_from_partition", "_global_cursor", "_lookback_window", "_partition_router", "close_partition",
         "should_be_synced",
     ),
-    ConcurrentCursor: ("_slice_range",),
+    ConcurrentCursor: ("_slice_range", "_start"),
     SimpleRetriever: ("_fetch_next_page", "_get_initial_next_page_token"),
 }
 
@@ -221,6 +223,18 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             return super().stream_slices()
         return progress.current().planned(self._stream_name, super().stream_slices())
 
+    _pending_account: Optional[str] = None
+    account_created: Mapping[str, str] = {}  # account SID -> its date_created (ISO), for windowed streams (_link)
+
+    def _start_at_creation(self, cursor: ConcurrentCursor, account: Optional[str]) -> None:
+        """An account's windows start no earlier than its creation (Accounts.json's date_created): Twilio holds nothing
+        older, and may answer 404 for it (Usage Records). The per-account cursor's `_start` is the lower bound its
+        windows are clipped to; day windows format it as the creation day. No manifest field is per partition."""
+        created = _instant(self.account_created.get(account or ""))
+        start = getattr(cursor, "_start", None)
+        if created is not None and isinstance(start, datetime.datetime) and start.tzinfo and created > start:
+            cursor._start = created
+
     def stream_slices(self) -> Iterable[StreamSlice]:
         sizer = self._sizer
         if sizer is None:
@@ -238,9 +252,11 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         """Asks for the first page of the account's whole range, unless it has at most one window anyway."""
         assert self._sizer is not None
         key = self._to_partition_key(partition.partition)
+        self._pending_account = account_of(partition.partition)
         cursor = self._cursor_per_partition.get(key) or self._create_cursor(
             self._global_cursor, self._lookback_window if self._global_cursor else 0
         )
+        self._start_at_creation(cursor, account_of(partition.partition))
         windows = [window.cursor_slice for window in cursor.stream_slices()]
         whole = _whole_range(windows)
         if whole is None:
@@ -262,6 +278,10 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     def _generate_slices_from_partition(self, partition: StreamSlice, parent_state: Mapping[str, Any]) -> Iterable[StreamSlice]:
         if self._use_global_cursor:
             self._accounts_read.add(account_of(partition.partition))  # type: ignore[attr-defined]
+        self._pending_account = account_of(partition.partition)
+        existing = self._cursor_per_partition.get(self._to_partition_key(partition.partition))
+        if existing is not None:
+            self._start_at_creation(existing, self._pending_account)
         plan = self._sizer.plan(self._to_partition_key(partition.partition)) if self._sizer is not None else None
         if plan is not None:
             step = datetime.timedelta.max if plan.one_window else plan.step
@@ -274,6 +294,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
 
     def _create_cursor(self, cursor_state: Any, runtime_lookback_window: int = 0) -> ConcurrentCursor:
         cursor = super()._create_cursor(cursor_state, runtime_lookback_window)
+        account, self._pending_account = self._pending_account, None
+        self._start_at_creation(cursor, account)
         step, self._pending_step = self._pending_step, None
         if step is not None:
             _size_windows(cursor, step)
@@ -359,7 +381,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
                     window_ends = dict(self._window_ends)  # type: ignore[attr-defined]
                 state["states"] = accounts_held(settling, oldest, listed, window_ends, state["states"])
         else:
-            state[ACCOUNTS_READ_KEY] = sorted(account for account in self._accounts_read if account)  # type: ignore[attr-defined]
+            unread = Refusals.accounts_unread(self._stream_name)
+            state[ACCOUNTS_READ_KEY] = sorted(a for a in self._accounts_read if a and a not in unread)  # type: ignore[attr-defined]
         return state
 
 
@@ -544,7 +567,7 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
             with slots:
                 response = fetch(stream_slice, next_page_token, **kwargs)
         if isinstance(cursor, WindowCheckpointCursor):
-            if response is None or not response.ok:
+            if (response is None or not response.ok) and not reads_as_empty(response, retriever.name):
                 cursor.refused_windows.add(stream_slice)  # an error the error handler let through: not complete
             else:
                 if first:
@@ -556,6 +579,8 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
         return response
 
     retriever._fetch_next_page = fetch_next_page  # type: ignore[method-assign]
+    if isinstance(cursor, WindowCheckpointCursor) and isinstance(extractor, TwilioListExtractor) and extractor.windowed:
+        cursor.account_created = config.get("__account_created") or {}
     sized = (
         isinstance(cursor, WindowCheckpointCursor)
         and isinstance(extractor, TwilioListExtractor)

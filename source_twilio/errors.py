@@ -13,8 +13,7 @@ credentials a request carried (a subaccount's own token, or the main credentials
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import InitVar, dataclass
+from dataclasses import InitVar, dataclass, replace
 from typing import Any, Callable, Collection, List, Mapping, Optional, Union
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,8 +34,10 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import (
 from airbyte_cdk.sources.types import Config
 
 from . import progress
+from .accounts import status_now
 from .open_records import ACCOUNT_PATH
 from .records import parsed_page
+from .refusals import EVERY_STREAM, Refusals
 
 logger = logging.getLogger("airbyte")
 
@@ -53,6 +54,8 @@ class Answer:
     main_credentials: bool  # the request carried the sync's own credentials (not a subaccount's)
     suspended_account: bool = False  # the 2010 path names a subaccount Twilio lists as suspended
     account: str = ""  # the account read: the one a 2010 path names, else the one whose credentials the request carried
+    subaccount: bool = False  # that account is not the main account
+    status_now: Optional[str] = None  # for a 401 about a subaccount: its status, asked of Twilio (accounts.status_now)
 
     @property
     def of_account(self) -> str:
@@ -71,6 +74,23 @@ class Rule:
     action: ResponseAction
     failure_type: FailureType
     says: Callable[[Answer], str]
+    # for an answer let through: what it is said once per (rule name, ...); and whether the account's data in that
+    # stream ("stream") or in every stream ("account") was not read whole (refusals.py); a "nothing here" answer neither
+    once: Callable[[Answer], tuple] = lambda a: (a.account, a.stream)
+    unread: Optional[str] = "stream"
+
+
+# Answers that mean "nothing here" for one window rather than "no access": the window is complete and empty, and the
+# state moves past it. Usage Records: users report 404 (20404) on usage lists (twilio-python #406 and #787), and a
+# 2010 list of an account Twilio serves has nothing else to be missing; elsewhere a 404 means a product not enabled or
+# a parent deleted, and the window must be asked again (refused).
+EMPTY_WHEN_NOT_FOUND = frozenset({"usage_records"})
+INACTIVE = ("suspended", "closed")
+
+
+def reads_as_empty(response: Optional[requests.Response], stream: str) -> bool:
+    """Whether a response the error handler let through is a complete, empty window (see EMPTY_WHEN_NOT_FOUND)."""
+    return response is not None and response.status_code == 404 and stream in EMPTY_WHEN_NOT_FOUND
 
 
 POLICY: List[Rule] = [
@@ -99,6 +119,18 @@ POLICY: List[Rule] = [
         ),
     ),
     Rule(
+        "subaccount inactive since the sync started",
+        lambda a: a.status == 401 and a.subaccount and a.status_now in INACTIVE,
+        ResponseAction.IGNORE,
+        FailureType.transient_error,
+        lambda a: (
+            f"Skipping {a.stream} of account {a.account} for the rest of this sync: the subaccount was suspended or "
+            f"closed since the sync started (Twilio now lists it as {a.status_now}; it answered {a.twilio} at {a.url}). "
+            "Its state stays where it was read to; the next sync while it is active reads the rest."
+        ),
+        unread="account",
+    ),
+    Rule(
         "credentials rejected",
         lambda a: a.status == 401 and a.main_credentials,
         ResponseAction.FAIL,
@@ -114,9 +146,13 @@ POLICY: List[Rule] = [
         ResponseAction.IGNORE,
         FailureType.transient_error,
         lambda a: (
-            f"Skipping {a.stream} at {a.url}{a.of_account}: Twilio rejected the subaccount's own credentials ({a.twilio}). The "
-            "subaccount was suspended or closed, or its auth token rotated, since the account list was read."
+            f"Skipping the product data (Conversations, Studio, Monitor, ...) of account {a.account} for the rest of "
+            f"this sync: Twilio rejected the subaccount's own credentials ({a.twilio}, first at {a.url} for {a.stream}); "
+            "its auth token was rotated since the account list was read. Nothing of it is saved as read: the next sync "
+            "reads the new auth token from Accounts.json and brings what was skipped."
         ),
+        once=lambda a: (a.account,),
+        unread="account",
     ),
     Rule(
         "forbidden",
@@ -127,6 +163,18 @@ POLICY: List[Rule] = [
             f"Skipping {a.stream} at {a.url}{a.of_account}: Twilio refused access ({a.twilio}). Grant the API key read access to this "
             "product, or disable the stream on the Schema tab."
         ),
+    ),
+    Rule(
+        "nothing here",
+        lambda a: a.status == 404 and a.stream in EMPTY_WHEN_NOT_FOUND,
+        ResponseAction.IGNORE,
+        FailureType.transient_error,
+        lambda a: (
+            f"Twilio answered {a.twilio} for {a.stream} of account {a.account} at {a.url}: read as a window with no "
+            "records (Twilio answers so for days without usage, such as before the account existed); said once per "
+            "account."
+        ),
+        unread=None,
     ),
     Rule(
         "not found",
@@ -169,6 +217,7 @@ def answer_of(
     main_authorization: Optional[str],
     suspended: Collection[str] = (),
     accounts_by_authorization: Optional[Mapping[str, str]] = None,
+    main_account: Optional[str] = None,
 ) -> Answer:
     """`accounts_by_authorization`: the account each Authorization header reads (the main credentials and each
     subaccount's own), so that an answer of a product host, whose URL names no account, names the one it refused."""
@@ -177,7 +226,9 @@ def answer_of(
     parts = urlsplit(response.request.url or response.url or "")
     authorization = (response.request.headers or {}).get("Authorization")
     in_path = ACCOUNT_PATH.search(parts.path)
+    account = in_path.group(1) if in_path else (accounts_by_authorization or {}).get(authorization or "", "")
     return Answer(
+        subaccount=bool(account and main_account and account != main_account),
         stream=stream,
         status=response.status_code,
         code=code if isinstance(code, int) else None,
@@ -185,7 +236,7 @@ def answer_of(
         url=urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", "")),
         main_credentials=main_authorization is None or authorization in (None, main_authorization),
         suspended_account=bool(in_path and in_path.group(1) in suspended),
-        account=in_path.group(1) if in_path else (accounts_by_authorization or {}).get(authorization or "", ""),
+        account=account,
     )
 
 
@@ -194,17 +245,6 @@ def resolve(answer: Answer) -> ErrorResolution:
         if rule.applies(answer):
             return ErrorResolution(response_action=rule.action, failure_type=rule.failure_type, error_message=rule.says(answer))
     return _unknown(answer)
-
-
-class Warned:
-    """The skip warnings a sync has said (config['__warned'], one per sync): each is said once."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.messages: set = set()
-
-    def __deepcopy__(self, memo: Any) -> "Warned":
-        return self  # config copies share it: it is the sync's
 
 
 @dataclass
@@ -258,22 +298,24 @@ class TwilioErrorHandler(ErrorHandler):
             return SUCCESS_RESOLUTION
         main = self.config.get("__main_authorization")
         suspended = self.config.get("__suspended_accounts") or ()
-        resolution = resolve(answer_of(response_or_exception, self._stream, main, suspended, self._accounts_by_authorization()))
-        if resolution.response_action == ResponseAction.IGNORE and self._first_time(resolution.error_message):
-            # The CDK logs an ignored response at INFO; a stream skipped for an account deserves a WARN, once: a list
-            # several streams read (transcripts, the parent of their sentences and results) is refused for each.
-            logger.warning(resolution.error_message)
+        answer = answer_of(
+            response_or_exception, self._stream, main, suspended, self._accounts_by_authorization(), self.config.get("account_sid")
+        )
+        if answer.status == 401 and answer.subaccount and answer.account and not answer.suspended_account:
+            # Suspended or closed since the account list was read, or (Twilio lists it active) credentials changed
+            answer = replace(answer, status_now=status_now(self.config, answer.account))
+        rule = next((rule for rule in POLICY if rule.applies(answer)), None)
+        resolution = resolve(answer)
+        if rule is not None and resolution.response_action == ResponseAction.IGNORE:
+            if rule.unread and answer.account:
+                Refusals.unread(answer.account, self._stream if rule.unread == "stream" else EVERY_STREAM)
+            # A skip is said once, at WARN, per account and stream (per account for a rotated token), not per window
+            # and not again for a list several streams read (transcripts, the parent of their sentences and results);
+            # the CDK then logs its own one-line INFO per ignored response, not this message again.
+            if Refusals.first((rule.name, *rule.once(answer))):
+                logger.warning(resolution.error_message)
+            return ErrorResolution(response_action=resolution.response_action, failure_type=resolution.failure_type, error_message=None)
         return resolution
-
-    def _first_time(self, message: Optional[str]) -> bool:
-        said = self.config.get("__warned")
-        if said is None:
-            return True
-        with said.lock:
-            if message in said.messages:
-                return False
-            said.messages.add(message)
-            return True
 
     def _accounts_by_authorization(self) -> Mapping[str, str]:
         accounts = {header: account for account, header in (self.config.get("__product_auth") or {}).items()}

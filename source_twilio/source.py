@@ -29,10 +29,10 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import checkpoint_every_window, use_config
+from .refusals import Refusals
 from .config import ConfigError, hide_secrets, normalize_config, retention_notes
 from .progress import start_read
 from .changed import LISTED_CURSORS
-from .errors import Warned
 from .parents import SYNC_ID
 from .settling import settled_since
 from .state import conversations_changed_since, conversations_read_accounts, listed_cursors, open_pass_since, stream_states
@@ -128,6 +128,7 @@ class SourceTwilio(YamlDeclarativeSource):
         state: Optional[List[AirbyteStateMessage]] = None,
     ) -> Iterator[AirbyteMessage]:
         prepared = self._prepared(config, catalog, state)
+        Refusals.clear()
         known = {stream["name"] for stream in self.resolved_manifest["streams"]}
         unknown = sorted({stream.stream.name for stream in catalog.streams} - known)
         if unknown:
@@ -144,7 +145,7 @@ class SourceTwilio(YamlDeclarativeSource):
             self._announce(logger, access)
             prepared["__product_auth"] = access.product_auth_headers()
             prepared["__suspended_accounts"] = [account.sid for account in access.accounts if account.status == "suspended"]
-        prepared["__warned"] = Warned()
+            prepared["__account_created"] = {account.sid: account.date_created for account in access.accounts if account.date_created}
         for note in retention_notes(prepared):
             logger.info(note)
         use_config(self, prepared)

@@ -90,7 +90,9 @@ def authorize(world: World, knobs, route: Route, groups: dict, header: str, here
                                 "Permission Denied" if status == 403 else f"The requested resource {here} was not found")
         if acc.status == "closed":
             raise HttpError(404, 20404, f"The requested resource {here} was not found")
-        if acc.status == "suspended" and knobs.suspended_subaccount_reads != "readable":
+        # the Account resource itself stays readable to the parent: it is where the parent reactivates a suspended
+        # subaccount ("update the Status parameter to active", https://www.twilio.com/docs/api/errors/10001)
+        if acc.status == "suspended" and knobs.suspended_subaccount_reads != "readable" and route.stream != "accounts":
             raise HttpError(401, 20003, "Authenticate")
     else:
         acc = principal.account if principal is not None else world.main

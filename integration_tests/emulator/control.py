@@ -41,6 +41,14 @@ class Knobs:
     key_subaccount_denial_status: int = 401
     # a suspended subaccount's 2010 resources read through the parent (undocumented): "readable" or "401" (20003)
     suspended_subaccount_reads: str = "readable"
+    # mid-sync account events (events.py): {account SID: N} -> after the N-th request about that account, its auth
+    # token is rotated (old one 401, code 20003) / the subaccount is suspended (its own credentials 401; 2010 paths
+    # through the parent follow suspended_subaccount_reads); setting suspend_after again reactivates it
+    rotate_token_after: dict = field(default_factory=dict)
+    suspend_after: dict = field(default_factory=dict)
+    # Usage Records for days before the account existed (undocumented; users report 20404 on usage lists): "empty"
+    # (no records there) or "404" (a StartDate before the account's creation day -> 404 code 20404)
+    usage_before_creation: str = "empty"
     # Messages (and their media) are listed for this many days; a DateSent range reaching further -> 400 code 20004
     messages_retention_days: int = 400
     monitor_retention_days: int = 30  # Alerts / Events StartDate older than this -> 400; lists cover this window
@@ -121,6 +129,7 @@ CHOICES = {
     "page_size_over_max": ("400", "clamp"),
     "key_subaccount_denial_status": (401, 403, 404),
     "suspended_subaccount_reads": ("readable", "401"),
+    "usage_before_creation": ("empty", "404"),
     "alerts_order": ("desc", "asc"),
     "le_bound": ("spec", "inclusive", "exclusive"),
     "studio_date_created_to": ("exclusive", "inclusive"),

@@ -34,6 +34,7 @@ from . import api2010 as A
 from . import products as P
 from . import routes
 from .auth import authorize
+from .events import AccountEvents
 from .catalog import Catalog, Ctx
 from .control import Knobs, Stats
 from .errors import HttpError, error_body  # noqa: F401 - re-exported
@@ -101,6 +102,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.catalog = Catalog(world, self.knobs)
         self.stats = Stats()
         self.cache = PageCache(self.knobs.cache_mb)
+        self.events = AccountEvents()
         self.rng = random.Random(self.knobs.fault_seed)
         self.rng_lock = threading.Lock()
         self.world_lock = threading.Lock()  # control calls that change the world, one at a time
@@ -118,6 +120,7 @@ class EmulatorServer(ThreadingHTTPServer):
 
     def configure(self, values: dict) -> dict:
         self.knobs.update(values)
+        self.events.reset(self.world, values)
         self.cache.clear(self.knobs.cache_mb)  # rendered pages may depend on any knob (orders, bounds, limits)
         if "fault_seed" in values:
             with self.rng_lock:
@@ -215,6 +218,15 @@ class Handler(BaseHTTPRequestHandler):
             srv.stats.done("unknown", 404, 0, 0)
             return
         route, groups = found
+        try:
+            self._api_route(method, route, groups, qs, sub, product)
+        finally:
+            if srv.events.answered(srv.world, knobs, groups.get("ac"), self.headers.get("Authorization") or ""):
+                srv.cache.clear()  # Accounts.json and the account's pages show its new token or status
+
+    def _api_route(self, method: str, route: routes.Route, groups: dict, qs: str, sub: str, product: str) -> None:
+        srv = self.server
+        knobs = srv.knobs
         if method != "GET":
             self._send_json(405, error_body(405, 20004, "Method not allowed"))
             srv.stats.done(route.stream, 405, 0, 0)
