@@ -58,6 +58,9 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    `_last_emission_time`.
 9. What progress.py counts: page requests (in the request-slot wrapper), windows made and closed, and each probe's
    count of records (its Plan's rows). Uses nothing private beyond (1) and (4).
+10. A deadline for each attempt of a request (deadline.py says why). The CDK builds each requester's HTTP session
+   itself and offers no hook for its transport adapter; each retriever's session (`_http_client`, `_session`) gets
+   deadline.DeadlineAdapter, with the connection pool size the CDK gives its own adapter.
 """
 
 from __future__ import annotations
@@ -81,12 +84,15 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import (
     ModelToComponentFactory,
 )
+from airbyte_cdk.sources.declarative.requesters import HttpRequester
 from airbyte_cdk.sources.declarative.retrievers import SimpleRetriever
+from airbyte_cdk.sources.streams.http.http_client import MAX_CONNECTION_POOL_SIZE, HttpClient
 from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
 from airbyte_cdk.sources.types import Record, StreamSlice
 
 from . import progress
 from .config import DEFAULT_NUM_WORKERS
+from .deadline import with_deadline
 from .records import TwilioListExtractor, account_of, forget_parsed_page
 from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY
 from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
@@ -105,6 +111,8 @@ PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
     ),
     ConcurrentCursor: ("_slice_range",),
     SimpleRetriever: ("_fetch_next_page", "_get_initial_next_page_token"),
+    HttpRequester: ("_http_client",),
+    HttpClient: ("_session",),
 }
 
 class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
@@ -458,6 +466,8 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
     the stream's own retriever, and whose one-window plans' first pages that retriever then serves."""
     if not isinstance(retriever, SimpleRetriever):
         return
+    if isinstance(retriever.requester, HttpRequester):
+        with_deadline(retriever.requester._http_client._session, MAX_CONNECTION_POOL_SIZE)
     fetch = retriever._fetch_next_page
     first_pages = _FirstPages()
     stream = retriever.name

@@ -73,6 +73,22 @@ class Knobs:
     # TaskRouter Events StartDate older than the 30 days Twilio keeps (undocumented whether refused): "400" -> 400
     # code 20001; "empty" -> accepted, and older events simply do not exist
     taskrouter_events_old_start: str = "400"
+    # --- transport faults (issue 20): valid HTTP that is not what Twilio sends; each limited by fault_streams
+    # fraction of 200s whose body is valid JSON but no Twilio page (a proxy's or cache's): "mixed" cycles through
+    # "{}", "[]", "string" (a JSON string), "no_list" (the list key removed), "no_envelope" (next_page_uri / meta removed)
+    not_a_page_rate: float = 0.0
+    not_a_page: str = "mixed"
+    html_5xx: bool = False  # injected 5xx (rate_5xx) are a load balancer's text/html page (502, 503 or 504)
+    lone_surrogate: bool = False  # each page's first "body" starts with "hi \ud83d" (valid JSON, an SMS cut mid-emoji)
+    # each page's first record also holds 1.5e3, -2.5E-7, a 30-digit integer, 64 nested arrays, and a duplicate "sid"
+    # key before the real one (the last one wins, RFC 8259 section 4 leaves it open; every common parser keeps the last)
+    odd_json: bool = False
+    foreign_next_link: str | None = None  # an origin (http://127.0.0.1:PORT): every next link points there instead
+    redirect_to: str | None = None  # an origin: every API request answers 307 to the same path there
+    reject_repeated_params: bool = False  # a request naming a query parameter twice -> 400 (code 20001)
+    trickle_rate: float = 0.0  # fraction of 200s whose body is sent trickle_bytes every trickle_ms
+    trickle_ms: float = 0.0
+    trickle_bytes: int = 64
     cache_mb: float = 64.0  # rendered-page LRU budget
     fault_seed: int = 1234  # seed of the fault-injection RNG
 
@@ -120,6 +136,7 @@ CHOICES = {
     "taskrouter_list_attributes": ("null", "shown"),
     "taskrouter_events_order": ("desc", "asc"),
     "taskrouter_events_old_start": ("400", "empty"),
+    "not_a_page": ("mixed", "{}", "[]", "string", "no_list", "no_envelope"),
 }
 
 
@@ -141,6 +158,10 @@ class Stats:
             self.concurrency_429 = 0
             self.injected_5xx = 0
             self.dropped = 0
+            self.garbage = 0
+            self.repeated_params = 0
+            self.not_a_page = 0
+            self.trickled = 0
             self.cache_hits = 0
             self.cache_misses = 0
             self.in_flight = 0
@@ -195,6 +216,9 @@ class Stats:
                 "concurrency_429": self.concurrency_429,
                 "injected_5xx": self.injected_5xx,
                 "dropped_connections": self.dropped,
+                "repeated_params": self.repeated_params,
+                "not_a_page": self.not_a_page,
+                "trickled": self.trickled,
                 "cache_hits": self.cache_hits,
                 "cache_misses": self.cache_misses,
                 "in_flight": self.in_flight,
