@@ -67,6 +67,11 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
     factory's `create_parent_stream_config_with_substream_wrapper` is wrapped so that such a parent's cursor is this
     class too and its retriever is linked (`_adopt_parent`), reaching the retriever through `DefaultStream`'s
     `_stream_partition_generator`, its `_partition_factory` and that one's `_retriever`.
+12. A deadline for each attempt of a request (deadline.py says why). The CDK builds each requester's HTTP session
+    itself and offers no hook for its transport adapter; each retriever's session (`_http_client`, `_session`) gets
+    deadline.DeadlineAdapter, with the connection pool size the CDK gives its own adapter. Parent streams the CDK builds
+    for a child come from a factory of its own: the parent wrapper of (10) gives them, and their own parents (found
+    through `StreamSlicerPartitionGenerator._stream_slicer`), the same adapter.
 """
 
 from __future__ import annotations
@@ -90,17 +95,20 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import (
     ModelToComponentFactory,
 )
+from airbyte_cdk.sources.declarative.requesters import HttpRequester
 from airbyte_cdk.sources.declarative.retrievers import SimpleRetriever
 from airbyte_cdk.sources.declarative.stream_slicers.declarative_partition_generator import (
     DeclarativePartitionFactory,
     StreamSlicerPartitionGenerator,
 )
+from airbyte_cdk.sources.streams.http.http_client import MAX_CONNECTION_POOL_SIZE, HttpClient
 from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
 from airbyte_cdk.sources.streams.concurrent.default_stream import DefaultStream
 from airbyte_cdk.sources.types import Record, StreamSlice
 
 from . import progress
 from .config import DEFAULT_NUM_WORKERS
+from .deadline import with_deadline
 from .records import TwilioListExtractor, account_of, forget_parsed_page, parsed_page
 from .settling import SETTLING, accounts_held
 from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY
@@ -116,7 +124,7 @@ PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
         "create_parent_stream_config_with_substream_wrapper",
     ),
     DefaultStream: ("_stream_partition_generator",),
-    StreamSlicerPartitionGenerator: ("_partition_factory",),
+    StreamSlicerPartitionGenerator: ("_partition_factory", "_stream_slicer"),
     DeclarativePartitionFactory: ("_retriever",),
     ConcurrentPerPartitionCursor: (
         "_lock", "_stream_name", "_connector_state_converter", "_emit_state_message", "_throttle_state_message", "_use_global_cursor",
@@ -126,6 +134,8 @@ PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
     ),
     ConcurrentCursor: ("_slice_range",),
     SimpleRetriever: ("_fetch_next_page", "_get_initial_next_page_token"),
+    HttpRequester: ("_http_client",),
+    HttpClient: ("_session",),
 }
 
 class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
@@ -515,6 +525,7 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
     the stream's own retriever, and whose one-window plans' first pages that retriever then serves."""
     if not isinstance(retriever, SimpleRetriever):
         return
+    _with_deadline(retriever)
     fetch = retriever._fetch_next_page
     first_pages = _FirstPages()
     stream = retriever.name
@@ -594,18 +605,43 @@ def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
 
 
 def _adopt_parent(stream: Any, config: Mapping[str, Any], workers: int, slots: threading.BoundedSemaphore) -> None:
-    """A settling list read as a child's parent (9): its cursor becomes a WindowCheckpointCursor, its retriever is
-    linked to it. Other parents keep the CDK's cursor, as before."""
-    cursor = getattr(stream, "cursor", None)
-    if not isinstance(cursor, ConcurrentPerPartitionCursor) or isinstance(cursor, WindowCheckpointCursor):
-        return
-    if getattr(stream, "name", None) not in SETTLING:
-        return
+    """A parent stream the CDK built for a child (with a factory of its own, whose retrievers are not linked): its
+    requests get the deadline per attempt (12) like every other request. A settling list read as a child's parent (10)
+    also gets a WindowCheckpointCursor and a linked retriever. Other parents keep the CDK's cursor, as before."""
     generator = getattr(stream, "_stream_partition_generator", None)
     partition_factory = getattr(generator, "_partition_factory", None)
     retriever = getattr(partition_factory, "_retriever", None)
+    for grandparent in _parents_of(getattr(generator, "_stream_slicer", None)):
+        _with_deadline(_retriever_of(grandparent))  # built by the CDK's substream factory, which this wrapper is not on
+    cursor = getattr(stream, "cursor", None)
+    if not isinstance(cursor, ConcurrentPerPartitionCursor) or isinstance(cursor, WindowCheckpointCursor):
+        _with_deadline(retriever)
+        return
+    if getattr(stream, "name", None) not in SETTLING:
+        _with_deadline(retriever)
+        return
     WindowCheckpointCursor.adopt(cursor)
     _link(retriever, cursor, config, workers, slots)
+
+
+def _retriever_of(stream: Any) -> Any:
+    generator = getattr(stream, "_stream_partition_generator", None)
+    return getattr(getattr(generator, "_partition_factory", None), "_retriever", None)
+
+
+def _parents_of(slicer: Any) -> Iterator[Any]:
+    """Every parent stream (parents of parents too) a stream's slicer reads: through its per-partition cursor's
+    partition router, a SharedParentPartitionRouter's router, a SubstreamPartitionRouter's parent configs."""
+    router = getattr(slicer, "_partition_router", slicer) if isinstance(slicer, ConcurrentPerPartitionCursor) else slicer
+    router = getattr(router, "router", router)
+    for parent_config in getattr(router, "parent_stream_configs", None) or ():
+        yield parent_config.stream
+        yield from _parents_of(getattr(getattr(parent_config.stream, "_stream_partition_generator", None), "_stream_slicer", None))
+
+
+def _with_deadline(retriever: Any) -> None:
+    if isinstance(retriever, SimpleRetriever) and isinstance(retriever.requester, HttpRequester):
+        with_deadline(retriever.requester._http_client._session, MAX_CONNECTION_POOL_SIZE)
 
 
 def use_config(source: ConcurrentDeclarativeSource, config: Mapping[str, Any]) -> None:
