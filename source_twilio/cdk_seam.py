@@ -67,6 +67,11 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
     factory's `create_parent_stream_config_with_substream_wrapper` is wrapped so that such a parent's cursor is this
     class too and its retriever is linked (`_adopt_parent`), reaching the retriever through `DefaultStream`'s
     `_stream_partition_generator`, its `_partition_factory` and that one's `_retriever`.
+11. The open-records pass of settled records (calls that failed or were canceled: no `end_time`, so no window returns
+    them) runs after each account's newest window and keeps those created since where the last pass left off. Until
+    that window has closed, each account's entry in the state keeps `open_since` beside its cursor
+    (`OpenPassBounds`), so that a sync stopped after older windows moved the cursor still starts the next pass where
+    this one was to start. Uses nothing private beyond (5).
 12. A deadline for each attempt of a request (deadline.py says why). The CDK builds each requester's HTTP session
     itself and offers no hook for its transport adapter; each retriever's session (`_http_client`, `_session`) gets
     deadline.DeadlineAdapter, with the connection pool size the CDK gives its own adapter. Parent streams the CDK builds
@@ -83,7 +88,7 @@ import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, MutableMapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple
 
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import (
     ConcurrentDeclarativeSource,
@@ -111,7 +116,8 @@ from .config import DEFAULT_NUM_WORKERS
 from .deadline import with_deadline
 from .records import TwilioListExtractor, account_of, forget_parsed_page, parsed_page
 from .settling import SETTLING, accounts_held
-from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY
+from .open_records import open_record_pass
+from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY, OPEN_SINCE_KEY
 from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
 
 CHECKED_AGAINST = "7.39.1"
@@ -222,16 +228,27 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
 
     _sizer: Optional["WindowSizer"] = None
     _pending_step: Optional[datetime.timedelta] = None
+    # For a stream whose open-records pass reads settled records without a cursor (calls: failed, canceled): where
+    # each account's pass starts, until the account's newest window (which runs it) has closed (11)
+    open_pass_bounds: Optional["OpenPassBounds"] = None
+    # False for a settling list's copy read as a child's parent (10): its windows, probes and estimate are the
+    # child's business, and counting them under the list's own name would count that stream's windows twice.
+    counted_in_progress = True
+
+    def _planned(self) -> Iterable[StreamSlice]:
+        if not self.counted_in_progress:
+            return super().stream_slices()
+        return progress.current().planned(self._stream_name, super().stream_slices())
 
     def stream_slices(self) -> Iterable[StreamSlice]:
         sizer = self._sizer
         if sizer is None:
-            yield from progress.current().planned(self._stream_name, super().stream_slices())
+            yield from self._planned()
             return
         router = self._partition_router
         self._partition_router = _ProbingPartitions(router, self, sizer.lookahead)
         try:
-            yield from progress.current().planned(self._stream_name, super().stream_slices())
+            yield from self._planned()
         finally:
             self._partition_router = router
             sizer.close()
@@ -246,7 +263,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         windows = [window.cursor_slice for window in cursor.stream_slices()]
         whole = _whole_range(windows)
         if whole is None:
-            progress.current().estimate(self._stream_name, None)  # not probed: its records are not estimated
+            if self.counted_in_progress:
+                progress.current().estimate(self._stream_name, None)  # not probed: its records are not estimated
             return
         start_field, end_field, lower, upper = whole
         cursor_slice = {start_field: lower, end_field: upper}
@@ -284,7 +302,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         """Closes a window (each worker thread closes the windows it read): one at a time, since a refused window is
         closed with its account's cursor told to skip it."""
         window = partition.to_slice()
-        progress.current().window_done(self._stream_name)
+        if self.counted_in_progress:
+            progress.current().window_done(self._stream_name)
         with self._closing:  # type: ignore[attr-defined]
             if window is None or self._use_global_cursor:
                 super().close_partition(partition)
@@ -300,6 +319,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
                     key = self.cursor_field.cursor_field_key
                     super().observe(Record(data={key: end}, stream_name=self._stream_name, associated_slice=window))
                 super().close_partition(partition)
+                if self.open_pass_bounds is not None:
+                    self.open_pass_bounds.closed(window)
 
     def _close_leaving_state(self, partition: Any, window: StreamSlice) -> None:
         """Closes a window that got an error the error handler let through (a refused account, ...) without adding it
@@ -358,9 +379,37 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
                     oldest, listed = dict(self._oldest_open), dict(self._listed_at)  # type: ignore[attr-defined]
                     window_ends = dict(self._window_ends)  # type: ignore[attr-defined]
                 state["states"] = accounts_held(settling, oldest, listed, window_ends, state["states"])
+            bounds = self.open_pass_bounds
+            if bounds is not None and state.get("states"):
+                state["states"] = bounds.held(state["states"])
         else:
             state[ACCOUNTS_READ_KEY] = sorted(account for account in self._accounts_read if account)  # type: ignore[attr-defined]
         return state
+
+
+class OpenPassBounds:
+    """Where each account's open-records pass of settled records starts (11). The pass runs after the account's newest
+    window and keeps the settled records created since `since` (the incoming state's, else start_date); a state that
+    moved an account's cursor over older windows before that pass ran must keep saying where the pass starts, or the
+    next sync would start it at the moved cursor and never read a call that failed (no end_time) in between."""
+
+    def __init__(self, since: Mapping[str, str], start: str, end: str) -> None:
+        self._since = dict(since)
+        self._start = start
+        self._end = end
+        self._done: set = set()
+
+    def closed(self, window: StreamSlice) -> None:
+        end = (window.cursor_slice or {}).get("end_time")
+        if end and str(end) >= self._end:  # the account's newest window: its pass has run
+            self._done.add(account_of(window.partition) or "")
+
+    def held(self, entries: List[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
+        held = []
+        for entry in entries:
+            account = account_of(entry.get("partition") or {}) or ""
+            held.append(entry if account in self._done else {**entry, OPEN_SINCE_KEY: self._since.get(account, self._start)})
+        return held
 
 
 _ISO_INSTANT = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d(\.\d{1,6})?Z)?")
@@ -455,7 +504,10 @@ class _FirstPages:
 class WindowSizer:
     """Probes accounts (in a small pool, a few ahead of the windows being made) and hands each its Plan."""
 
-    def __init__(self, fetch: Callable[..., Any], first_pages: _FirstPages, extractor: TwilioListExtractor, workers: int, stream: str) -> None:
+    def __init__(
+        self, fetch: Callable[..., Any], first_pages: _FirstPages, extractor: TwilioListExtractor, workers: int, stream: Optional[str]
+    ) -> None:
+        # stream: whose estimate this sizer's probes add to (None: a parent copy's, not counted)
         self._stream = stream
         self._fetch = fetch
         self._first_pages = first_pages
@@ -474,11 +526,13 @@ class WindowSizer:
         cursor_slice = dict(whole.cursor_slice)
         lower, upper = (_instant(value) for value in cursor_slice.values())
         if lower is None or upper is None:
-            progress.current().estimate(self._stream, None)
+            if self._stream is not None:
+                progress.current().estimate(self._stream, None)
             return None
         response = self._fetch(whole)
         plan = plan_from_probe(response, self._extractor.records_key, self._extractor.cursor_key, lower, upper, self._workers)
-        progress.current().estimate(self._stream, plan.rows if plan is not None else None)
+        if self._stream is not None:
+            progress.current().estimate(self._stream, plan.rows if plan is not None else None)
         if plan is not None and plan.first_page is not None:
             # Windows are made faster than they are read (a probe is a request, reading a page is CPU): a page kept
             # for its window keeps only its bytes, parsed again when the window reads it.
@@ -531,6 +585,10 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
     stream = retriever.name
     extractor = getattr(getattr(retriever, "record_selector", None), "extractor", None)
     records_key = extractor.records_key if isinstance(extractor, TwilioListExtractor) else ""
+    open_pass = open_record_pass(retriever.name, config)
+    if isinstance(cursor, WindowCheckpointCursor) and open_pass is not None and open_pass.settled and cursor.counted_in_progress:
+        since = (config.get("__open_since") or {}).get(retriever.name) or {}
+        cursor.open_pass_bounds = OpenPassBounds(since, str(config.get("__start", "")), str(config.get("__end", "")))
 
     def fetch_next_page(stream_slice: StreamSlice, next_page_token: Optional[Any] = None, **kwargs: Any) -> Any:
         first = next_page_token is None and not kwargs
@@ -566,7 +624,8 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
             with slots:
                 return fetch(whole, None)
 
-        cursor._sizer = WindowSizer(probe, first_pages, extractor, workers, stream)
+        counted = getattr(cursor, "counted_in_progress", True)
+        cursor._sizer = WindowSizer(probe, first_pages, extractor, workers, stream if counted else None)
 
 
 def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
@@ -621,6 +680,7 @@ def _adopt_parent(stream: Any, config: Mapping[str, Any], workers: int, slots: t
         _with_deadline(retriever)
         return
     WindowCheckpointCursor.adopt(cursor)
+    cursor.counted_in_progress = False  # type: ignore[attr-defined]
     _link(retriever, cursor, config, workers, slots)
 
 
