@@ -23,9 +23,7 @@ CLEAN = dict(not_a_page_rate=0, html_5xx=False, rate_5xx=0, lone_surrogate=False
              redirect_to=None, trickle_rate=0, fault_streams=None, page_size_cap=0)
 
 
-@pytest.fixture(scope="module", params=[(2, 3), (20, 4)], ids=["3-accounts", "21-accounts-4-workers"])
-def world(request):
-    subaccounts, workers = request.param
+def faulted_world(subaccounts: int, workers: int):
     with Emulator(seed=23, accounts=subaccounts, closed=0, suspended=0, messages_per_account=300, calls_per_account=120,
                   alerts_per_account=40, history_days=40, subprocess=True) as emulator:
         emulator.workers = workers
@@ -33,6 +31,13 @@ def world(request):
         # test is about what a fault does to a window, which two streams of 21 accounts show as well as all of them.
         emulator.faulted = None if subaccounts < 10 else ["messages", "alerts"]
         yield emulator
+
+
+@pytest.fixture(scope="module")
+def world():
+    """3 accounts, every stream faulted; test_transport_faults_21.py runs these tests at 21 accounts (a module of its
+    own, so that the suite's two processes share the two worlds)."""
+    yield from faulted_world(2, 3)
 
 
 @pytest.fixture(scope="module")
