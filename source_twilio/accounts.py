@@ -27,7 +27,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import requests
 
-from .config import ConfigError, hide_secrets
+from .config import ConfigError, TwilioUnavailable, hide_secrets
 from .dates import ISO_INSTANT, to_iso_utc
 
 logger = logging.getLogger("airbyte")
@@ -115,6 +115,11 @@ def _resolve(config: Mapping[str, Any]) -> Access:
         status, listed = _list_accounts(session, api, main_credentials, config)
         if status in (401, 403) and key_sid:
             return _standard_key_access(session, api, own, main_credentials, config)
+    except TwilioKeptAnswering as error:
+        raise TwilioUnavailable(
+            f"Twilio answered {error.status} to each of {PAGE_ATTEMPTS} attempts to list accounts at {error.url} "
+            "(a server error or throttling on Twilio's side, not the config). See status.twilio.com and try again later."
+        ) from None
     except requests.exceptions.RequestException as error:
         raise ConfigError(
             f"Could not reach Twilio at {api} to list accounts ({type(error).__name__}). Check the network, region and edge."
@@ -268,6 +273,15 @@ def _list_accounts(session: requests.Session, api: str, credentials: Tuple[str, 
     return 200, accounts
 
 
+class TwilioKeptAnswering(requests.exceptions.RetryError):
+    """Every attempt at a page was answered with a 429 or 5xx: Twilio was reached, and said no each time."""
+
+    def __init__(self, status: int, url: str) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.url = url.split("?", 1)[0]
+
+
 def _get_page(session: requests.Session, url: str, auth: Tuple[str, str]) -> Tuple[int, Optional[Dict[str, Any]]]:
     """One page: its status and, when it is a 2xx, its parsed body.
 
@@ -288,6 +302,8 @@ def _get_page(session: requests.Session, url: str, auth: Tuple[str, str]) -> Tup
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError, ValueError) as error:
             problem = type(error).__name__
         if attempt == PAGE_ATTEMPTS - 1:
+            if problem.startswith("HTTP "):
+                raise TwilioKeptAnswering(response.status_code, url)
             raise requests.exceptions.RetryError(problem)
         logger.info(f"Listing accounts: {problem}, retrying in {wait:g} s.")
         time.sleep(wait)

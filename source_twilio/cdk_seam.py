@@ -67,6 +67,16 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
     factory's `create_parent_stream_config_with_substream_wrapper` is wrapped so that such a parent's cursor is this
     class too and its retriever is linked (`_adopt_parent`), reaching the retriever through `DefaultStream`'s
     `_stream_partition_generator`, its `_partition_factory` and that one's `_retriever`.
+11. The open-records pass of settled records (calls that failed or were canceled: no `end_time`, so no window returns
+    them) runs after each account's newest window and keeps those created since where the last pass left off. Until
+    that window has closed, each account's entry in the state keeps `open_since` beside its cursor
+    (`OpenPassBounds`), so that a sync stopped after older windows moved the cursor still starts the next pass where
+    this one was to start. Uses nothing private beyond (5).
+12. A deadline for each attempt of a request (deadline.py says why). The CDK builds each requester's HTTP session
+    itself and offers no hook for its transport adapter; each retriever's session (`_http_client`, `_session`) gets
+    deadline.DeadlineAdapter, with the connection pool size the CDK gives its own adapter. Parent streams the CDK builds
+    for a child come from a factory of its own: the parent wrapper of (10) gives them, and their own parents (found
+    through `StreamSlicerPartitionGenerator._stream_slicer`), the same adapter.
 """
 
 from __future__ import annotations
@@ -78,7 +88,7 @@ import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, MutableMapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple
 
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import (
     ConcurrentDeclarativeSource,
@@ -90,22 +100,26 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import (
     ModelToComponentFactory,
 )
+from airbyte_cdk.sources.declarative.requesters import HttpRequester
 from airbyte_cdk.sources.declarative.retrievers import SimpleRetriever
 from airbyte_cdk.sources.declarative.stream_slicers.declarative_partition_generator import (
     DeclarativePartitionFactory,
     StreamSlicerPartitionGenerator,
 )
+from airbyte_cdk.sources.streams.http.http_client import MAX_CONNECTION_POOL_SIZE, HttpClient
 from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
 from airbyte_cdk.sources.streams.concurrent.default_stream import DefaultStream
 from airbyte_cdk.sources.types import Record, StreamSlice
 
 from . import progress
 from .config import DEFAULT_NUM_WORKERS
+from .deadline import with_deadline
 from .errors import reads_as_empty
 from .records import TwilioListExtractor, account_of, forget_parsed_page, parsed_page
 from .refusals import Refusals
 from .settling import SETTLING, accounts_held
-from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY
+from .open_records import open_record_pass
+from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY, OPEN_SINCE_KEY
 from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
 
 CHECKED_AGAINST = "7.39.1"
@@ -118,7 +132,7 @@ PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
         "create_parent_stream_config_with_substream_wrapper",
     ),
     DefaultStream: ("_stream_partition_generator",),
-    StreamSlicerPartitionGenerator: ("_partition_factory",),
+    StreamSlicerPartitionGenerator: ("_partition_factory", "_stream_slicer"),
     DeclarativePartitionFactory: ("_retriever",),
     ConcurrentPerPartitionCursor: (
         "_lock", "_stream_name", "_connector_state_converter", "_emit_state_message", "_throttle_state_message", "_use_global_cursor",
@@ -128,6 +142,8 @@ PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
     ),
     ConcurrentCursor: ("_slice_range", "_start"),
     SimpleRetriever: ("_fetch_next_page", "_get_initial_next_page_token"),
+    HttpRequester: ("_http_client",),
+    HttpClient: ("_session",),
 }
 
 class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
@@ -214,6 +230,9 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
 
     _sizer: Optional["WindowSizer"] = None
     _pending_step: Optional[datetime.timedelta] = None
+    # For a stream whose open-records pass reads settled records without a cursor (calls: failed, canceled): where
+    # each account's pass starts, until the account's newest window (which runs it) has closed (11)
+    open_pass_bounds: Optional["OpenPassBounds"] = None
     # False for a settling list's copy read as a child's parent (10): its windows, probes and estimate are the
     # child's business, and counting them under the list's own name would count that stream's windows twice.
     counted_in_progress = True
@@ -322,6 +341,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
                     key = self.cursor_field.cursor_field_key
                     super().observe(Record(data={key: end}, stream_name=self._stream_name, associated_slice=window))
                 super().close_partition(partition)
+                if self.open_pass_bounds is not None:
+                    self.open_pass_bounds.closed(window)
 
     def _close_leaving_state(self, partition: Any, window: StreamSlice) -> None:
         """Closes a window that got an error the error handler let through (a refused account, ...) without adding it
@@ -380,10 +401,38 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
                     oldest, listed = dict(self._oldest_open), dict(self._listed_at)  # type: ignore[attr-defined]
                     window_ends = dict(self._window_ends)  # type: ignore[attr-defined]
                 state["states"] = accounts_held(settling, oldest, listed, window_ends, state["states"])
+            bounds = self.open_pass_bounds
+            if bounds is not None and state.get("states"):
+                state["states"] = bounds.held(state["states"])
         else:
             unread = Refusals.accounts_unread(self._stream_name)
             state[ACCOUNTS_READ_KEY] = sorted(a for a in self._accounts_read if a and a not in unread)  # type: ignore[attr-defined]
         return state
+
+
+class OpenPassBounds:
+    """Where each account's open-records pass of settled records starts (11). The pass runs after the account's newest
+    window and keeps the settled records created since `since` (the incoming state's, else start_date); a state that
+    moved an account's cursor over older windows before that pass ran must keep saying where the pass starts, or the
+    next sync would start it at the moved cursor and never read a call that failed (no end_time) in between."""
+
+    def __init__(self, since: Mapping[str, str], start: str, end: str) -> None:
+        self._since = dict(since)
+        self._start = start
+        self._end = end
+        self._done: set = set()
+
+    def closed(self, window: StreamSlice) -> None:
+        end = (window.cursor_slice or {}).get("end_time")
+        if end and str(end) >= self._end:  # the account's newest window: its pass has run
+            self._done.add(account_of(window.partition) or "")
+
+    def held(self, entries: List[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
+        held = []
+        for entry in entries:
+            account = account_of(entry.get("partition") or {}) or ""
+            held.append(entry if account in self._done else {**entry, OPEN_SINCE_KEY: self._since.get(account, self._start)})
+        return held
 
 
 _ISO_INSTANT = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d(\.\d{1,6})?Z)?")
@@ -553,11 +602,16 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
     the stream's own retriever, and whose one-window plans' first pages that retriever then serves."""
     if not isinstance(retriever, SimpleRetriever):
         return
+    _with_deadline(retriever)
     fetch = retriever._fetch_next_page
     first_pages = _FirstPages()
     stream = retriever.name
     extractor = getattr(getattr(retriever, "record_selector", None), "extractor", None)
     records_key = extractor.records_key if isinstance(extractor, TwilioListExtractor) else ""
+    open_pass = open_record_pass(retriever.name, config)
+    if isinstance(cursor, WindowCheckpointCursor) and open_pass is not None and open_pass.settled and cursor.counted_in_progress:
+        since = (config.get("__open_since") or {}).get(retriever.name) or {}
+        cursor.open_pass_bounds = OpenPassBounds(since, str(config.get("__start", "")), str(config.get("__end", "")))
 
     def fetch_next_page(stream_slice: StreamSlice, next_page_token: Optional[Any] = None, **kwargs: Any) -> Any:
         first = next_page_token is None and not kwargs
@@ -635,19 +689,44 @@ def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
 
 
 def _adopt_parent(stream: Any, config: Mapping[str, Any], workers: int, slots: threading.BoundedSemaphore) -> None:
-    """A settling list read as a child's parent (9): its cursor becomes a WindowCheckpointCursor, its retriever is
-    linked to it. Other parents keep the CDK's cursor, as before."""
-    cursor = getattr(stream, "cursor", None)
-    if not isinstance(cursor, ConcurrentPerPartitionCursor) or isinstance(cursor, WindowCheckpointCursor):
-        return
-    if getattr(stream, "name", None) not in SETTLING:
-        return
+    """A parent stream the CDK built for a child (with a factory of its own, whose retrievers are not linked): its
+    requests get the deadline per attempt (12) like every other request. A settling list read as a child's parent (10)
+    also gets a WindowCheckpointCursor and a linked retriever. Other parents keep the CDK's cursor, as before."""
     generator = getattr(stream, "_stream_partition_generator", None)
     partition_factory = getattr(generator, "_partition_factory", None)
     retriever = getattr(partition_factory, "_retriever", None)
+    for grandparent in _parents_of(getattr(generator, "_stream_slicer", None)):
+        _with_deadline(_retriever_of(grandparent))  # built by the CDK's substream factory, which this wrapper is not on
+    cursor = getattr(stream, "cursor", None)
+    if not isinstance(cursor, ConcurrentPerPartitionCursor) or isinstance(cursor, WindowCheckpointCursor):
+        _with_deadline(retriever)
+        return
+    if getattr(stream, "name", None) not in SETTLING:
+        _with_deadline(retriever)
+        return
     WindowCheckpointCursor.adopt(cursor)
     cursor.counted_in_progress = False  # type: ignore[attr-defined]
     _link(retriever, cursor, config, workers, slots)
+
+
+def _retriever_of(stream: Any) -> Any:
+    generator = getattr(stream, "_stream_partition_generator", None)
+    return getattr(getattr(generator, "_partition_factory", None), "_retriever", None)
+
+
+def _parents_of(slicer: Any) -> Iterator[Any]:
+    """Every parent stream (parents of parents too) a stream's slicer reads: through its per-partition cursor's
+    partition router, a SharedParentPartitionRouter's router, a SubstreamPartitionRouter's parent configs."""
+    router = getattr(slicer, "_partition_router", slicer) if isinstance(slicer, ConcurrentPerPartitionCursor) else slicer
+    router = getattr(router, "router", router)
+    for parent_config in getattr(router, "parent_stream_configs", None) or ():
+        yield parent_config.stream
+        yield from _parents_of(getattr(getattr(parent_config.stream, "_stream_partition_generator", None), "_stream_slicer", None))
+
+
+def _with_deadline(retriever: Any) -> None:
+    if isinstance(retriever, SimpleRetriever) and isinstance(retriever.requester, HttpRequester):
+        with_deadline(retriever.requester._http_client._session, MAX_CONNECTION_POOL_SIZE)
 
 
 def use_config(source: ConcurrentDeclarativeSource, config: Mapping[str, Any]) -> None:

@@ -109,8 +109,17 @@ logger = logging.getLogger("airbyte")
 class ConfigError(AirbyteTracedException):
     """A config the connector cannot run with; the message names the field and what to enter."""
 
+    failure = FailureType.config_error
+
     def __init__(self, message: str) -> None:
-        super().__init__(message=message, internal_message=message, failure_type=FailureType.config_error)
+        super().__init__(message=message, internal_message=message, failure_type=self.failure)
+
+
+class TwilioUnavailable(ConfigError):
+    """Twilio answered, but not with the account list (5xx or 429 on every attempt): check fails with it like with a
+    config problem, a read with a transient error, since the config is not what must change."""
+
+    failure = FailureType.transient_error
 
 
 def parse_user_datetime(value: str) -> Optional[datetime]:
@@ -269,6 +278,43 @@ def check_config(config: Mapping[str, Any], now: Optional[datetime] = None) -> N
     problems = config_problems(config, now)
     if problems:
         raise ConfigError("Invalid configuration: " + " ".join(problems))
+
+
+_PYTHON_TYPES = {str: "a string", bool: "a boolean", int: "an integer", float: "a number", list: "a list", dict: "an object", type(None): "null"}
+_SCHEMA_TYPES = {"string": "a string", "boolean": "a boolean", "integer": "an integer", "number": "a number", "array": "a list", "object": "an object", "null": "null"}
+
+
+def schema_problems(config: Mapping[str, Any], schema: Mapping[str, Any]) -> List[str]:
+    """What the spec's JSON schema refuses in `config`, one sentence per field, each naming it. jsonschema's own
+    message ("20240101 is not of type 'string'") names no field, and for a secret it would show the value."""
+    from jsonschema import Draft7Validator
+
+    problems: Dict[str, str] = {}
+    for error in sorted(Draft7Validator(schema).iter_errors(dict(config)), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = [str(part) for part in error.absolute_path]
+        field = ".".join(path) or "config"
+        if error.validator == "required" and isinstance(error.validator_value, list):
+            missing = [name for name in error.validator_value if name not in (error.instance or {})]
+            field = ".".join(path + missing[:1]) if missing else field
+            problems.setdefault(field, f"{field}: is required.")
+            continue
+        definition: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+        secret = bool(definition.get("airbyte_secret"))
+        got = _PYTHON_TYPES.get(type(error.instance), type(error.instance).__name__)
+        shown = "" if secret else f" {json.dumps(error.instance, default=str)[:60]}"
+        if error.validator == "type":
+            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            says = f"must be {' or '.join(_SCHEMA_TYPES.get(str(t), str(t)) for t in expected)}, not {got}{shown}."
+        elif error.validator == "enum":
+            says = f"must be one of {', '.join(repr(v) for v in error.validator_value)}; got{shown or ' another value'}."
+        elif error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            says = f"must be {'at least' if 'inimum' in error.validator else 'at most'} {error.validator_value}; got{shown}."
+        elif error.validator == "pattern":
+            says = f"does not have the expected format{(' (' + str(definition['pattern_descriptor']) + ')') if definition.get('pattern_descriptor') else ''}; got{shown or ' another value'}."
+        else:
+            says = "is not valid here." if secret else f"is not valid: {error.message}."
+        problems.setdefault(field, f"{field}: {says}")
+    return list(problems.values())
 
 
 def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) -> MutableMapping[str, Any]:

@@ -22,7 +22,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters.error_handlers import (
     DefaultErrorHandler,
 )
-from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
+from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import (
     DEFAULT_ERROR_MAPPING,
 )
@@ -35,11 +35,17 @@ from airbyte_cdk.sources.types import Config
 
 from . import progress
 from .accounts import status_now
+from .deadline import DEADLINE_MARK
+from .hosts import redirected_elsewhere, without_query
 from .open_records import ACCOUNT_PATH
-from .records import parsed_page
+from .records import page_problem, parsed_page
 from .refusals import EVERY_STREAM, Refusals
 
 logger = logging.getLogger("airbyte")
+
+# The longest wait between two attempts: a Retry-After of a day (a proxy's, or a misconfigured one) would stall the
+# sync without a word; ten minutes, then the retry.
+MAX_WAIT_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -262,10 +268,12 @@ class TwilioErrorHandler(ErrorHandler):
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._stream = parameters.get("name", "")
+        self._list_key = parameters.get("list_key", "")
+        self._paged = parameters.get("paged", True)
 
     @property
     def backoff_strategies(self) -> Optional[List[Any]]:
-        return self.handler.backoff_strategies
+        return [CappedWait(self.handler.backoff_strategies or [], self._stream)]
 
     @property
     def max_retries(self) -> Optional[int]:
@@ -282,19 +290,36 @@ class TwilioErrorHandler(ErrorHandler):
 
     def _resolve(self, response_or_exception: Optional[Union[requests.Response, Exception]]) -> ErrorResolution:
         if not isinstance(response_or_exception, requests.Response):
+            if isinstance(response_or_exception, requests.exceptions.ReadTimeout) and DEADLINE_MARK in str(response_or_exception):
+                # the CDK says only that it retries; the user needs to hear why a request was abandoned
+                logger.warning(f"A request of {self._stream} was abandoned: {response_or_exception}. Retrying.")
             mapped = next((DEFAULT_ERROR_MAPPING[kind] for kind in type(response_or_exception).__mro__ if kind in DEFAULT_ERROR_MAPPING), None)
             return mapped or ErrorResolution(
                 response_action=ResponseAction.RETRY,
                 failure_type=FailureType.transient_error,
                 error_message=f"Could not reach Twilio for {self._stream} ({type(response_or_exception).__name__}); retrying.",
             )
+        elsewhere = redirected_elsewhere(response_or_exception)
+        if elsewhere:
+            return ErrorResolution(
+                response_action=ResponseAction.FAIL,
+                failure_type=FailureType.system_error,
+                error_message=(
+                    f"Twilio's answer for {self._stream} at {without_query(response_or_exception.history[0].url)} redirected "
+                    f"to another host, {without_query(elsewhere)}. The connector reads Twilio's hosts only (no credential "
+                    "was sent there); the stream stops rather than read another host's answer as Twilio's."
+                ),
+            )
         if 200 <= response_or_exception.status_code < 300:
-            if parsed_page(response_or_exception) is None:
-                return ErrorResolution(
-                    response_action=ResponseAction.RETRY,
-                    failure_type=FailureType.transient_error,
-                    error_message=f"Twilio sent an unreadable page for {self._stream} ({len(response_or_exception.content)} bytes); retrying.",
+            problem = page_problem(response_or_exception, self._list_key, self._paged)
+            if problem:
+                url = without_query(response_or_exception.request.url or "")
+                message = (
+                    f"Twilio answered {response_or_exception.status_code} for {self._stream} at {url} with a body that "
+                    f"is not a Twilio page ({problem}, {len(response_or_exception.content)} bytes); retrying."
                 )
+                logger.warning(message)  # the CDK logs a retry as "Rate limit exceeded (HTTP 200)", which misleads
+                return ErrorResolution(response_action=ResponseAction.RETRY, failure_type=FailureType.transient_error, error_message=message)
             return SUCCESS_RESOLUTION
         main = self.config.get("__main_authorization")
         suspended = self.config.get("__suspended_accounts") or ()
@@ -324,4 +349,30 @@ class TwilioErrorHandler(ErrorHandler):
         return accounts
 
     def backoff_time(self, response_or_exception: Any, attempt_count: int = 0) -> Optional[float]:
-        return self.handler.backoff_time(response_or_exception, attempt_count)
+        return CappedWait(self.handler.backoff_strategies or [], self._stream).backoff_time(response_or_exception, attempt_count)
+
+
+@dataclass(frozen=True)
+class CappedWait(BackoffStrategy):
+    """The manifest's waits (Retry-After, else exponential), the first that gives one, never above MAX_WAIT_SECONDS.
+
+    The CDK asks each of a handler's `backoff_strategies` in turn and sleeps what the first one says, unbounded
+    (WaitTimeFromHeader's `max_waiting_time_in_seconds` fails the stream instead of waiting less): one strategy that
+    asks them and caps is the only place a cap can go. Retry-After: 86400 -> 600, with a log line saying so.
+    """
+
+    strategies: List[BackoffStrategy]
+    stream: str
+
+    def backoff_time(self, response_or_exception: Any, attempt_count: int) -> Optional[float]:
+        for strategy in self.strategies:
+            wait = strategy.backoff_time(response_or_exception=response_or_exception, attempt_count=attempt_count)
+            if wait:
+                if wait > MAX_WAIT_SECONDS:
+                    logger.warning(
+                        f"Twilio asked {self.stream} to wait {wait:.0f} s before retrying; waiting {MAX_WAIT_SECONDS} s "
+                        "(the connector's longest wait) and retrying then."
+                    )
+                    return MAX_WAIT_SECONDS
+                return wait
+        return None

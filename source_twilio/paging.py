@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from dataclasses import InitVar, dataclass
 from typing import Any, List, Mapping, Optional
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 import requests
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import (
     PaginationStrategy,
 )
 from airbyte_cdk.sources.types import Config, StreamSlice
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from .hosts import next_link_on_request_host, without_query
 from .open_records import open_record_pass
 from .records import parsed_page
 from .result_limit import ResultLimit
@@ -66,7 +69,7 @@ class TwilioPagination(PaginationStrategy):
             continuation = self._result_limit.continuation(url, body, self._records(body))
             if continuation:
                 return continuation
-        next_url = self._next_url(body)
+        next_url = self._next_url(body, url)
         if not self._open_pass:
             return next_url
         if self._start_param in parse_qs(urlsplit(url).query):
@@ -90,9 +93,25 @@ class TwilioPagination(PaginationStrategy):
         records = body.get(self._list_key)
         return records if isinstance(records, list) else []
 
-    def _next_url(self, body: Mapping[str, Any]) -> Optional[str]:
+    def _next_url(self, body: Mapping[str, Any], request_url: str) -> Optional[str]:
+        """Twilio's next page, at the host this page came from; a link to any other host stops the stream (hosts.py):
+        following it would send the credentials there."""
         link = next_page_link(body)
-        return self.config["__hosts"]["api"] + link if link and "meta" not in body else link
+        if not link:
+            return None
+        if "meta" not in body and link.startswith("/") and not link.startswith("//"):
+            absolute = self.config["__hosts"]["api"] + link  # relative to the API's base (the emulator's has a path)
+        else:
+            absolute = urljoin(request_url, link)
+        followed = next_link_on_request_host(absolute, request_url)
+        if followed is None:
+            message = (
+                f"Twilio's page of {self._stream} at {without_query(request_url)} links its next page to "
+                f"{without_query(absolute)}, another host than the request went to. The connector follows next pages only "
+                "on the host it asked, so no credential is sent there; the stream stops rather than skip its remaining pages."
+            )
+            raise AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.system_error)
+        return followed
 
     def _is_newest_window(self, stream_slice: Optional[StreamSlice]) -> bool:
         end = ((stream_slice.cursor_slice if stream_slice is not None else None) or {}).get("end_time")

@@ -26,7 +26,9 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .config import check_config
+from airbyte_cdk.sources.utils.schema_helpers import split_config
+
+from .config import ConfigError, check_config, schema_problems
 from .source import SourceTwilio
 
 
@@ -35,6 +37,9 @@ class TwilioEntrypoint(AirbyteEntrypoint):
     def validate_connection(source_spec, config) -> None:  # type: ignore[override]
         # Our own checks first: they name the field and say what to enter (jsonschema's messages do neither).
         check_config(config)
+        problems = schema_problems(split_config(config)[0], source_spec.connectionSpecification)
+        if problems:  # the same validation as the CDK's, saying which field and what it must be
+            raise ConfigError("Config validation error: " + " ".join(problems))
         AirbyteEntrypoint.validate_connection(source_spec, config)
 
 

@@ -125,6 +125,10 @@ def stream_states(state: Optional[List[Any]]) -> Dict[str, Mapping[str, Any]]:
     return states
 
 
+# Beside an account's cursor in the state of calls: where its open-records pass starts, while that pass has not run.
+OPEN_SINCE_KEY = "open_since"
+
+
 def open_pass_since(states: Mapping[str, Mapping[str, Any]], lookback_minutes: int) -> Dict[str, Dict[str, str]]:
     """Per stream and account: the creation time from which settled records without a cursor are read (a failed
     call), the account's saved cursor (ours or Airbyte's) less the lookback window and OPEN_RECORD_MARGIN. Accounts
@@ -138,7 +142,9 @@ def open_pass_since(states: Mapping[str, Mapping[str, Any]], lookback_minutes: i
             cursor = state_cursor_value((entry.get("cursor") or {}).get(open_pass.cursor_field))
             if account and cursor:
                 start = parse_user_datetime(cursor) - timedelta(minutes=lookback_minutes) - OPEN_RECORD_MARGIN
-                since.setdefault(name, {})[account] = format_datetime(start)
+                # a sync stopped before the account's pass ran kept where that pass was to start (cdk_seam, 11)
+                held = parse_user_datetime(str(entry.get(OPEN_SINCE_KEY) or "")) if entry.get(OPEN_SINCE_KEY) else None
+                since.setdefault(name, {})[account] = format_datetime(min(start, held) if held else start)
     return since
 
 

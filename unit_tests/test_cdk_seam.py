@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from airbyte_cdk.models import SyncMode
+from airbyte_cdk.sources.declarative.requesters import HttpRequester
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from builders import (
     MAIN_ACCOUNT_SID,
@@ -62,11 +63,9 @@ def test_given_the_installed_cdk_then_each_private_name_the_seam_uses_exists(own
     """Each private name of PRIVATE_NAMES is still on its owner (a class attribute, or one its instances get)."""
     source, cursor = a_source_and_its_cursor()
     per_account_cursor = cursor._create_cursor({})
-    instances = [
-        instance
-        for instance in (source, source._constructor, cursor, per_account_cursor, *a_stream_and_its_parts())
-        if isinstance(instance, owner)
-    ]
+    requester = HttpRequester(name="messages", url_base="https://api.twilio.com", path="", config={}, parameters={})
+    candidates = (source, source._constructor, cursor, per_account_cursor, requester, requester._http_client, *a_stream_and_its_parts())
+    instances = [instance for instance in candidates if isinstance(instance, owner)]
     found = hasattr(owner, name) or any(hasattr(instance, name) for instance in instances)
     assert found, (
         f"the installed airbyte-cdk has no {owner.__name__}.{name}, which source_twilio/cdk_seam.py relies on (checked "

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
+import pytest
 import requests
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.test.mock_http import HttpMocker
 from builders import (
     API,
@@ -26,6 +28,9 @@ from builders import (
     run_entrypoint,
     write_json,
 )
+from source_twilio.accounts import AccountDirectory
+from source_twilio.config import TwilioUnavailable
+from source_twilio.source import SourceTwilio
 
 
 def _check(config: Dict[str, Any], tmp_path, capfd) -> Tuple[Optional[int], List[Dict[str, Any]], str]:
@@ -107,6 +112,25 @@ def test_given_only_closed_accounts_selected_when_check_then_failed_says_no_acti
     assert exit_code is None
     assert len(statuses) == 1 and statuses[0]["status"] == "FAILED"
     assert "account_sids" in statuses[0]["message"]
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_given_twilio_answering_5xx_or_429_every_time_when_check_then_it_says_what_twilio_answered(requests_mock, tmp_path, capfd, monkeypatch, status) -> None:
+    """Twilio was reached: the message says what it answered and where, not "could not reach Twilio", and that the
+    config is not what must change; a read gets the same sentence as a transient error, not a config error."""
+    monkeypatch.setattr("source_twilio.accounts.time.sleep", lambda seconds: None)
+    requests_mock.get(f"{API}/2010-04-01/Accounts.json", status_code=status, json={"code": 20500, "message": "Internal"})
+
+    exit_code, statuses, printed = _check(ConfigBuilder().build(), tmp_path, capfd)
+
+    assert exit_code is None
+    assert len(statuses) == 1 and statuses[0]["status"] == "FAILED"
+    assert f"Twilio answered {status}" in statuses[0]["message"] and "Accounts.json" in statuses[0]["message"]
+    assert "reach" not in statuses[0]["message"] and "Traceback" not in printed
+
+    with pytest.raises(TwilioUnavailable) as raised:
+        AccountDirectory.access(SourceTwilio.prepare(ConfigBuilder().build()))
+    assert raised.value.failure_type == FailureType.transient_error
 
 
 def test_given_network_error_when_check_then_failed_without_secret(requests_mock, tmp_path, capfd, monkeypatch) -> None:

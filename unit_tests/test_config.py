@@ -251,3 +251,30 @@ def test_given_a_valid_source_when_discover_gets_a_bad_config_then_it_reports_th
     source = SourceTwilio(config=ConfigBuilder().build())
     with pytest.raises(ConfigError, match="account_sid"):
         source.discover(logging.getLogger("airbyte"), ConfigBuilder().with_account_sid("not-a-sid").build())
+
+
+# Type errors the spec's JSON schema refuses (config_problems leaves types to it): the message still names the field
+# and says what it must be, for check, read and discover alike, and never shows a secret's value.
+TYPE_ERRORS = [
+    pytest.param({"start_date": 20240101}, "start_date", "must be a string, not an integer", id="start_date_a_number"),
+    pytest.param({"call_status": "bogus"}, "call_status", "must be one of 'queued'", id="call_status_unknown"),
+    pytest.param({"auth_token": ["s3cr3t-in-a-list"]}, "auth_token", "must be a string, not a list", id="auth_token_a_list"),
+]
+
+
+@pytest.mark.parametrize("command", ["check", "read", "discover"])
+@pytest.mark.parametrize("change, field, says", TYPE_ERRORS)
+def test_given_a_field_of_the_wrong_type_then_the_message_names_the_field_and_what_it_must_be(change, field, says, command, tmp_path, capfd) -> None:
+    config = {**ConfigBuilder().build(), **change}
+    with HttpMocker():
+        exit_code, messages, printed = _run(command, config, tmp_path, capfd)
+
+    if command == "check":
+        said = [message["connectionStatus"]["message"] for message in messages if message["type"] == "CONNECTION_STATUS"]
+        assert exit_code in (None, 0)
+    else:
+        said = [m["trace"]["error"]["message"] for m in messages if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
+        assert exit_code not in (None, 0)
+    assert len(said) == 1, said
+    assert f"{field}: {says}" in said[0], said[0]
+    assert "s3cr3t-in-a-list" not in printed and "Traceback" not in printed

@@ -35,6 +35,9 @@ class Knobs:
     require_page_token: bool = True  # Page > 0 without PageToken -> 400
     # PageSize above the spec's maximum for the path (undocumented): "400" -> 400 code 20001; "clamp" -> serve the max
     page_size_over_max: str = "400"
+    # NOT a Twilio behaviour, a test's tool: at most this many records a page (0: what PageSize asks), so that a small
+    # world's lists have next links (the foreign-next-link tests need pages to follow). Twilio serves PageSize records.
+    page_size_cap: int = 0
     # a main-account Standard API key asking for a subaccount's 2010 resources is denied ("Main account API Keys are
     # only available to access main account resources. Access to subaccount resources will be denied."); the status
     # is not documented: 401 (code 20003, the 20003 page lists this cause), 403 (20403) or 404 (20404)
@@ -92,6 +95,22 @@ class Knobs:
     intelligence_retention_days: int = 0
     # order of the Transcripts list, which Twilio does not document: "desc" (newest first) or "asc"
     intelligence_transcripts_order: str = "desc"
+    # --- transport faults (issue 20): valid HTTP that is not what Twilio sends; each limited by fault_streams
+    # fraction of 200s whose body is valid JSON but no Twilio page (a proxy's or cache's): "mixed" cycles through
+    # "{}", "[]", "string" (a JSON string), "no_list" (the list key removed), "no_envelope" (next_page_uri / meta removed)
+    not_a_page_rate: float = 0.0
+    not_a_page: str = "mixed"
+    html_5xx: bool = False  # injected 5xx (rate_5xx) are a load balancer's text/html page (502, 503 or 504)
+    lone_surrogate: bool = False  # each page's first "body" starts with "hi \ud83d" (valid JSON, an SMS cut mid-emoji)
+    # each page's first record also holds 1.5e3, -2.5E-7, a 30-digit integer, 64 nested arrays, and a duplicate "sid"
+    # key before the real one (the last one wins, RFC 8259 section 4 leaves it open; every common parser keeps the last)
+    odd_json: bool = False
+    foreign_next_link: str | None = None  # an origin (http://127.0.0.1:PORT): every next link points there instead
+    redirect_to: str | None = None  # an origin: every API request answers 307 to the same path there
+    reject_repeated_params: bool = False  # a request naming a query parameter twice -> 400 (code 20001)
+    trickle_rate: float = 0.0  # fraction of 200s whose body is sent trickle_bytes every trickle_ms
+    trickle_ms: float = 0.0
+    trickle_bytes: int = 64
     cache_mb: float = 64.0  # rendered-page LRU budget
     fault_seed: int = 1234  # seed of the fault-injection RNG
 
@@ -144,6 +163,7 @@ CHOICES = {
     "intelligence_before_date_created": ("exclusive", "inclusive"),
     "intelligence_open_children": ("empty", "partial", "404"),
     "intelligence_transcripts_order": ("desc", "asc"),
+    "not_a_page": ("mixed", "{}", "[]", "string", "no_list", "no_envelope"),
 }
 
 
@@ -165,6 +185,10 @@ class Stats:
             self.concurrency_429 = 0
             self.injected_5xx = 0
             self.dropped = 0
+            self.garbage = 0
+            self.repeated_params = 0
+            self.not_a_page = 0
+            self.trickled = 0
             self.cache_hits = 0
             self.cache_misses = 0
             self.in_flight = 0
@@ -219,6 +243,9 @@ class Stats:
                 "concurrency_429": self.concurrency_429,
                 "injected_5xx": self.injected_5xx,
                 "dropped_connections": self.dropped,
+                "repeated_params": self.repeated_params,
+                "not_a_page": self.not_a_page,
+                "trickled": self.trickled,
                 "cache_hits": self.cache_hits,
                 "cache_misses": self.cache_misses,
                 "in_flight": self.in_flight,

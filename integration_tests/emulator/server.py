@@ -156,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ plumbing
     def _send(self, status: int, body: bytes, headers: dict | None = None, drop: bool = False,
-              content_type: str = JSON) -> None:
+              content_type: str = JSON, trickle: bool = False) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -166,6 +166,13 @@ class Handler(BaseHTTPRequestHandler):
         if drop:
             self.send_header("Connection", "close")
         self.end_headers()
+        if trickle:
+            step = max(1, self.server.knobs.trickle_bytes)
+            for start in range(0, len(body), step):
+                self.wfile.write(body[start:start + step])
+                self.wfile.flush()
+                time.sleep(self.server.knobs.trickle_ms / 1000.0)
+            return
         if drop:
             self.wfile.write(body[: max(1, len(body) // 2)])
             self.wfile.flush()
@@ -227,6 +234,14 @@ class Handler(BaseHTTPRequestHandler):
     def _api_route(self, method: str, route: routes.Route, groups: dict, qs: str, sub: str, product: str) -> None:
         srv = self.server
         knobs = srv.knobs
+        names = [name for name, _ in parse_qsl(qs, keep_blank_values=True)]
+        if len(names) != len(set(names)):
+            srv.stats.bump("repeated_params")
+            if knobs.reject_repeated_params:
+                repeated = sorted({name for name in names if names.count(name) > 1})
+                self._send_json(400, error_body(400, 20001, f"Query parameter given more than once: {', '.join(repeated)}"))
+                srv.stats.done(route.stream, 400, 0, 0)
+                return
         if method != "GET":
             self._send_json(405, error_body(405, 20004, "Method not allowed"))
             srv.stats.done(route.stream, 405, 0, 0)
@@ -270,10 +285,18 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(429, error_body(429, 20429, "Too Many Requests"), headers)
             stats.done(route.stream, 429, 0, 0)
             return
+        if faulty and knobs.redirect_to:
+            self._send(307, b"", {"Location": knobs.redirect_to.rstrip("/") + self.path})
+            stats.done(route.stream, 307, 0, 0)
+            return
         if faulty and knobs.rate_5xx and srv.roll() < knobs.rate_5xx:
             stats.bump("injected_5xx")
             status = (500, 502, 503)[int(srv.roll() * 3) % 3]
-            if status == 502:
+            if knobs.html_5xx:
+                status = (502, 503, 504)[int(srv.roll() * 3) % 3]
+                page = f"<html><head><title>{status}</title></head><body><center><h1>{status}</h1></center><hr><center>nginx</center></body></html>"
+                self._send(status, page.encode(), content_type="text/html")
+            elif status == 502:
                 self._send(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html")
             else:
                 msg = "Internal Server Error" if status == 500 else "Service Unavailable"
@@ -304,12 +327,37 @@ class Handler(BaseHTTPRequestHandler):
         if status == 200 and faulty and knobs.garbage_rate and srv.roll() < knobs.garbage_rate:
             stats.bump("garbage")
             body, nrec = body[: len(body) // 2], 0  # a proxy or a bug cut the JSON: the client must ask again
+        if status == 200 and faulty:
+            body = self._tamper(body)
+            if knobs.not_a_page_rate and srv.roll() < knobs.not_a_page_rate:
+                stats.bump("not_a_page")
+                body, nrec = not_a_page(body, knobs.not_a_page, stats.not_a_page), 0
+        trickle = bool(status == 200 and faulty and knobs.trickle_rate and srv.roll() < knobs.trickle_rate)
+        if trickle:
+            stats.bump("trickled")
         drop = status == 200 and faulty and knobs.drop_rate and srv.roll() < knobs.drop_rate
         if drop:
             stats.bump("dropped")
         headers = {"Twilio-Concurrent-Requests": str(stats.account_in_flight.get(acc.sid if acc else "global", 0))}
-        self._send(status, body, headers, drop=bool(drop))
+        self._send(status, body, headers, drop=bool(drop), trickle=trickle)
         stats.done(route.stream, status, nrec if status == 200 and not drop else 0, len(body))
+
+    def _tamper(self, body: bytes) -> bytes:
+        """The valid-but-odd JSON and foreign next links of the transport-fault knobs, written into a rendered page."""
+        knobs = self.server.knobs
+        if knobs.lone_surrogate:
+            body = body.replace(b'"body":"', b'"body":"hi \\ud83d', 1)
+        if knobs.odd_json and b"[{" in body:
+            nested = b"[" * 64 + b'{"deep":true}' + b"]" * 64
+            odd = (b'"odd_exponent":1.5e3,"odd_small":-2.5E-7,"odd_huge":123456789012345678901234567890,"odd_nested":'
+                   + nested + b',"sid":"duplicate key, overwritten by the real one",')
+            at = body.index(b"[{") + 2
+            body = body[:at] + odd + body[at:]
+        if knobs.foreign_next_link:
+            foreign = knobs.foreign_next_link.rstrip("/").encode()
+            body = body.replace(b'"next_page_uri":"/', b'"next_page_uri":"' + foreign + b"/")
+            body = body.replace(b'"next_page_url":"' + self.server.base_url.encode(), b'"next_page_url":"' + foreign)
+        return body
 
     # ------------------------------------------------------------------ page rendering
     def _render(self, route: routes.Route, groups: dict, acc: Account | None, qs: str, path: str,
@@ -341,6 +389,8 @@ class Handler(BaseHTTPRequestHandler):
         pdict = dict(params)
         pp = parse_paging(pdict, route.max_page_size, knobs.require_page_token and route.kind != "numbers",
                           knobs.page_size_over_max)
+        if knobs.page_size_cap and pp.size > knobs.page_size_cap:
+            pp.size = knobs.page_size_cap  # a test's knob, not Twilio's behaviour (control.py)
         if route.kind == "numbers":
             items = [coll.record(i)[0] for i in range(min(len(coll), pp.size))]
             return {"available_phone_numbers": items, "uri": path}, len(items)
@@ -428,6 +478,27 @@ class Handler(BaseHTTPRequestHandler):
         if route == "/routes" and method == "GET":
             return self._send_json(200, [{"product": r.product, "path": r.path, "max_page_size": r.max_page_size, "params": r.params, "stream": r.stream} for r in routes.ROUTES])
         raise HttpError(404, 20404, f"unknown control endpoint {method} {path}")
+
+
+NOT_A_PAGE = ("{}", "[]", "string", "no_list", "no_envelope")
+
+
+def not_a_page(body: bytes, shape: str, count: int) -> bytes:
+    """A 200's body as a proxy or cache might return it: valid JSON, but no Twilio page (`shape` "mixed" cycles)."""
+    if shape == "mixed":
+        shape = NOT_A_PAGE[count % len(NOT_A_PAGE)]
+    if shape in ("{}", "[]"):
+        return shape.encode()
+    if shape == "string":
+        return b'"OK"'
+    page = orjson.loads(body)
+    if shape == "no_list":
+        for key in [key for key, value in page.items() if isinstance(value, list)]:
+            del page[key]
+    else:
+        for key in ("meta", "next_page_uri", "previous_page_uri", "first_page_uri", "page", "page_size", "start", "end", "uri"):
+            page.pop(key, None)
+    return orjson.dumps(page)
 
 
 def serve_in_thread(server: EmulatorServer) -> threading.Thread:
