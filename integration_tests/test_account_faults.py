@@ -161,3 +161,22 @@ def test_given_usage_records_before_an_account_existed_then_windows_start_at_its
     assert second_stats["by_stream"].get("usage_records", 0) <= len(accounts)
     assert second.records_of("usage_records") == [] or {r["start_date"] for r in second.records_of("usage_records")} <= {yesterday, today}
     assert missing_after(world, (first,), streams, start) == {}
+
+    # A state 2.1.0 saved, stuck at start_date behind the 404s: the next sync starts at each account's creation, and
+    # its state moves to today (windows before the creation would leave a gap the state never crosses).
+    stuck = [
+        {**message, "stream": {**message["stream"], "stream_state": {**message["stream"]["stream_state"], "states": [
+            {**entry, "cursor": {"start_date": start}} for entry in message["stream"]["stream_state"]["states"]]}}}
+        for message in first.final_states() if message["stream"]["stream_descriptor"]["name"] == "usage_records"
+    ]
+    usage_only = configured_catalog(discovered, ["usage_records"], incremental=True)
+    world.configure(usage_before_creation=reading)
+    try:
+        world.reset_stats()
+        unstuck = run_connector("read", world.url, config, usage_only, state=stuck)
+        unstuck_stats = world.stats()
+    finally:
+        world.configure(usage_before_creation="empty")
+    assert unstuck.returncode == 0 and unstuck.errors == [] and unstuck_stats["by_status"].get("404", 0) == 0
+    for account in accounts:
+        assert account_cursor(unstuck, "usage_records", account["sid"]).get("start_date", "") >= yesterday

@@ -254,6 +254,19 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         if created is not None and isinstance(start, datetime.datetime) and start.tzinfo and created > start:
             cursor._start = created
 
+    def _from_creation(self, cursor: ConcurrentCursor, account: Optional[str], lookback: int) -> ConcurrentCursor:
+        """`cursor`, or, when its state stands before the account's creation (no state: start_date; a state saved
+        while windows started at start_date), a cursor whose state stands at the creation: nothing older exists, and
+        windows from the creation must join the state without a gap, or the state would stay where it stood for good
+        (the CDK moves it over contiguous closed windows only)."""
+        created = _instant(self.account_created.get(account or ""))
+        start = cursor.start
+        if created is not None and isinstance(start, datetime.datetime) and start.tzinfo and start < created:
+            value = self._connector_state_converter.output_format(created)
+            cursor = super()._create_cursor({self.cursor_field.cursor_field_key: value}, lookback)
+        self._start_at_creation(cursor, account)
+        return cursor
+
     def stream_slices(self) -> Iterable[StreamSlice]:
         sizer = self._sizer
         if sizer is None:
@@ -298,9 +311,13 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         if self._use_global_cursor:
             self._accounts_read.add(account_of(partition.partition))  # type: ignore[attr-defined]
         self._pending_account = account_of(partition.partition)
-        existing = self._cursor_per_partition.get(self._to_partition_key(partition.partition))
-        if existing is not None:
-            self._start_at_creation(existing, self._pending_account)
+        key = self._to_partition_key(partition.partition)
+        existing = self._cursor_per_partition.get(key)
+        if existing is not None:  # built from the incoming state
+            from_creation = self._from_creation(existing, self._pending_account, 0)  # as the CDK builds them from a state
+            if from_creation is not existing:
+                with self._lock:
+                    self._cursor_per_partition[key] = from_creation
         plan = self._sizer.plan(self._to_partition_key(partition.partition)) if self._sizer is not None else None
         if plan is not None:
             step = datetime.timedelta.max if plan.one_window else plan.step
@@ -314,7 +331,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     def _create_cursor(self, cursor_state: Any, runtime_lookback_window: int = 0) -> ConcurrentCursor:
         cursor = super()._create_cursor(cursor_state, runtime_lookback_window)
         account, self._pending_account = self._pending_account, None
-        self._start_at_creation(cursor, account)
+        cursor = self._from_creation(cursor, account, runtime_lookback_window)
         step, self._pending_step = self._pending_step, None
         if step is not None:
             _size_windows(cursor, step)
