@@ -248,7 +248,7 @@ def status_now(config: Mapping[str, Any], account_sid: str) -> Optional[str]:
             url = f"{config['__hosts']['api']}/2010-04-01/Accounts/{account_sid}.json"
             try:
                 status, page = _get_page(requests.Session(), url, (config["__username"], config["__password"]))
-            except requests.exceptions.RequestException:
+            except Exception:  # noqa: BLE001 (cannot say: the refusal is then read as a credentials change, not an error)
                 status, page = 0, None
             _statuses[key] = "closed" if status == 404 else (page or {}).get("status") if status == 200 else None
         return _statuses[key]

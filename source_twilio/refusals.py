@@ -18,14 +18,14 @@ EVERY_STREAM = "*"
 
 
 class Refusals:
-    _lock = threading.Lock()
+    _mutex = threading.Lock()
     _said: Set[Hashable] = set()
     _unread: Dict[str, Set[str]] = {}
 
     @classmethod
     def first(cls, key: Hashable) -> bool:
         """True the first time `key` (a rule, an account, a stream ...) is refused in this sync."""
-        with cls._lock:
+        with cls._mutex:
             if key in cls._said:
                 return False
             cls._said.add(key)
@@ -34,16 +34,16 @@ class Refusals:
     @classmethod
     def unread(cls, account: str, stream: str = EVERY_STREAM) -> None:
         """Notes that `stream` (or every stream) of `account` was not read whole in this sync."""
-        with cls._lock:
+        with cls._mutex:
             cls._unread.setdefault(account, set()).add(stream)
 
     @classmethod
     def accounts_unread(cls, stream: str) -> Set[str]:
-        with cls._lock:
+        with cls._mutex:
             return {account for account, streams in cls._unread.items() if stream in streams or EVERY_STREAM in streams}
 
     @classmethod
     def clear(cls) -> None:
-        with cls._lock:
+        with cls._mutex:
             cls._said.clear()
             cls._unread.clear()
