@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import requests
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.mock_http import HttpMocker
 from builders import (
@@ -36,7 +37,7 @@ from builders import (
 )
 from freezegun import freeze_time
 
-from source_twilio.errors import POLICY
+from source_twilio.errors import MAX_WAIT_SECONDS, POLICY, CappedWait
 
 TRUNKS = "https://trunking.twilio.com/v1/Trunks"
 
@@ -237,3 +238,36 @@ def behavior_error_rules() -> list:
 def test_given_behavior_md_then_its_error_table_is_the_policy_in_order():
     """BEHAVIOR.md's Errors table names exactly the rules of errors.POLICY, in order, then the answer no rule covers."""
     assert behavior_error_rules() == [rule.name for rule in POLICY] + ["(no rule)"]
+
+
+class TestWaitCap:
+    """CappedWait: the manifest's waits (Retry-After, else exponential), never above MAX_WAIT_SECONDS, said in a log line."""
+
+    @staticmethod
+    def a_429(retry_after: str) -> requests.Response:
+        response = requests.Response()
+        response.status_code = 429
+        response.headers["Retry-After"] = retry_after
+        response._content = b'{"code": 20429, "message": "Too Many Requests"}'
+        return response
+
+    @staticmethod
+    def wait() -> CappedWait:
+        from airbyte_cdk.sources.declarative.requesters.error_handlers.backoff_strategies import (
+            ExponentialBackoffStrategy,
+            WaitTimeFromHeaderBackoffStrategy,
+        )
+
+        header = WaitTimeFromHeaderBackoffStrategy(header="Retry-After", config={}, parameters={})
+        exponential = ExponentialBackoffStrategy(factor=1, config={}, parameters={})
+        return CappedWait([header, exponential], "messages")
+
+    def test_given_a_day_long_retry_after_then_the_wait_is_capped_and_said(self, caplog) -> None:
+        with caplog.at_level("WARNING", logger="airbyte"):
+            assert self.wait().backoff_time(self.a_429("86400"), attempt_count=1) == MAX_WAIT_SECONDS
+        assert any("wait 86400 s" in record.getMessage() and f"waiting {MAX_WAIT_SECONDS} s" in record.getMessage() for record in caplog.records)
+
+    def test_given_a_short_retry_after_then_it_is_waited_as_sent(self, caplog) -> None:
+        with caplog.at_level("WARNING", logger="airbyte"):
+            assert self.wait().backoff_time(self.a_429("7"), attempt_count=1) == 7
+        assert not caplog.records
