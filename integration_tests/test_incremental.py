@@ -3,18 +3,12 @@ resumes without loss, and a state saved by Airbyte's Twilio source is continued.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
 from integration_tests.conftest import config_for
-from integration_tests.connector import REPO, configured_catalog, run_connector
+from integration_tests.connector import configured_catalog, run_connector
 from integration_tests.emulator import Emulator
 
 # Streams whose server-side filter or date_updated makes them incremental, with a truth cursor to compare on.
@@ -121,44 +115,6 @@ def test_given_incremental_sync_when_nothing_new_then_state_is_kept_and_few_requ
     states = {s["stream"]["stream_descriptor"]["name"]: s["stream"]["stream_state"] for s in second.final_states()}
     partitions = {entry["partition"]["account_sid"] for entry in states["messages"]["states"]}
     assert partitions == set(world.world["readable_account_sids"])
-
-
-def test_given_sync_killed_after_a_checkpoint_when_restarted_from_it_then_nothing_is_lost(world, catalog):
-    """Kill the connector (SIGKILL) right after its third STATE for messages (one follows every window); a sync
-    from that state returns, together with what was emitted before the kill, every message the emulator holds,
-    the queued ones included."""
-    config = config_for(world, slice_step_duration="P3D")
-    messages_only = {"streams": [s for s in catalog["streams"] if s["stream"]["name"] == "messages"]}
-    world.configure(latency_ms=30)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "config.json").write_text(json.dumps(config))
-            (Path(tmp) / "catalog.json").write_text(json.dumps(messages_only))
-            env = dict(os.environ, TWILIO_API_BASE_URL=world.url)
-            process = subprocess.Popen(
-                [sys.executable, str(REPO / "main.py"), "read", "--config", f"{tmp}/config.json", "--catalog", f"{tmp}/catalog.json"],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=REPO,
-            )
-            before, last_state, states_seen = set(), None, 0
-            for line in process.stdout:
-                message = json.loads(line) if line.startswith("{") else {}
-                if message.get("type") == "RECORD":
-                    before.add(message["record"]["data"]["sid"])
-                elif message.get("type") == "STATE":
-                    last_state, states_seen = message["state"], states_seen + 1
-                    if states_seen == 3:
-                        process.kill()
-                        break
-            process.wait()
-    finally:
-        world.configure(latency_ms=0)
-    assert states_seen == 3, "the sync ended before its third checkpoint"
-    resumed = run_connector("read", world.url, config, messages_only, state=[last_state])
-    assert resumed.returncode == 0 and resumed.errors == []
-    after = _sid_set(resumed.records_of("messages"))
-    truth = world.truth("messages", since=world.world["history_start"])
-    expected = {key["sid"] for key in truth["keys"] + truth["open_keys"]}
-    assert expected - (before | after) == set()
 
 
 def test_given_airbyte_source_state_when_sync_then_it_continues_from_it(world, catalog):
