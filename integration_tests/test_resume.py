@@ -89,7 +89,7 @@ def test_given_a_sync_killed_after_any_state_when_resumed_then_no_record_is_lost
     total_states = len(whole.of_type("STATE"))
     expected = truth(world)
     assert total_states > 8, "too few checkpoints for the kills to mean anything"
-    points = sorted({1, 2, total_states // 4, total_states // 2, 3 * total_states // 4, total_states - 1})
+    points = sorted({1, 2, total_states // 3, 2 * total_states // 3, total_states - 1})
     if len(world.world["accounts"]) > 3:
         points = [total_states // 3, 2 * total_states // 3]
     keys = primary_keys(catalog)

@@ -1,5 +1,6 @@
-"""test_transport_faults.py's tests at 21 accounts and 4 workers (fewer workers than accounts): faults on messages and
-alerts, every record counted against the truth after a clean second sync."""
+"""test_transport_faults.py's tests at 21 accounts and 4 workers (fewer workers than accounts), part 1 (links,
+parameters, trickles; part 2 in test_transport_faults_21_bodies.py, so that the suite's two processes share them):
+faults on messages and alerts, every record counted against the truth after a clean second sync."""
 
 from __future__ import annotations
 
@@ -9,11 +10,8 @@ from integration_tests.test_transport_faults import (  # noqa: F401 (the tests a
     catalog,
     faulted_world,
     test_given_a_link_or_redirect_to_another_host_when_sync_then_no_credential_goes_there_and_the_stream_fails,
-    test_given_a_lone_surrogate_and_odd_json_when_sync_then_the_records_arrive_with_u_fffd,
     test_given_a_sync_of_every_stream_then_no_request_names_a_parameter_twice,
-    test_given_html_5xx_pages_when_sync_then_they_are_retried_and_every_record_arrives,
     test_given_trickling_pages_when_sync_then_each_attempt_is_cut_at_the_deadline_and_every_record_arrives,
-    test_given_valid_json_that_is_no_twilio_page_when_sync_then_it_is_retried_and_no_record_is_lost,
 )
 
 
