@@ -37,6 +37,7 @@ test: lint
 ## ruff over the repo (ruff.toml); mypy strict over source_twilio/ (mypy.ini).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/mypy --config-file mypy.ini
 
 unit: $(VENV)/.installed
 	$(PYTEST) unit_tests

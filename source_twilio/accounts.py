@@ -23,7 +23,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple, cast
 
 import requests
 
@@ -134,7 +134,7 @@ def _resolve(config: Mapping[str, Any]) -> Access:
     if listed is None:
         raise ConfigError(f"Twilio answered {status} when listing accounts at {api}; try again later.")
 
-    tokens = {account.get("sid"): account.get("auth_token") for account in listed if account.get("auth_token")}
+    tokens = cast(Dict[str, str], {account.get("sid"): account.get("auth_token") for account in listed if account.get("auth_token")})
     hide_secrets(config, [(sid, token) for sid, token in tokens.items() if sid])
     accounts = [_account(raw) for raw in listed]
     if not any(account.sid == own for account in accounts):

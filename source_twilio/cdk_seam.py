@@ -88,8 +88,9 @@ import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Set, Tuple, cast
 
+import requests
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import (
     ConcurrentDeclarativeSource,
 )
@@ -252,7 +253,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         created = _instant(self.account_created.get(account or ""))
         start = getattr(cursor, "_start", None)
         if created is not None and isinstance(start, datetime.datetime) and start.tzinfo and created > start:
-            cursor._start = created
+            cursor._start = created  # type: ignore[assignment]
 
     def _from_creation(self, cursor: ConcurrentCursor, account: Optional[str], lookback: int) -> ConcurrentCursor:
         """`cursor`, or, when its state stands before the account's creation (no state: start_date; a state saved
@@ -273,7 +274,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             yield from self._planned()
             return
         router = self._partition_router
-        self._partition_router = _ProbingPartitions(router, self, sizer.lookahead)
+        self._partition_router = _ProbingPartitions(router, self, sizer.lookahead)  # type: ignore[assignment]
         try:
             yield from self._planned()
         finally:
@@ -323,7 +324,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             step = datetime.timedelta.max if plan.one_window else plan.step
             cursor = self._cursor_per_partition.get(self._to_partition_key(partition.partition))
             if cursor is not None:
-                _size_windows(cursor, step)
+                _size_windows(cursor, cast(datetime.timedelta, step))
             else:
                 self._pending_step = step
         yield from super()._generate_slices_from_partition(partition, parent_state)
@@ -346,10 +347,10 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         with self._closing:  # type: ignore[attr-defined]
             if window is None or self._use_global_cursor:
                 super().close_partition(partition)
-            elif window in self.refused_windows:
+            elif window in self.refused_windows:  # type: ignore[attr-defined]
                 self._close_leaving_state(partition, window)
             else:
-                end = _observed_end(window, self.first_page_served_at.pop(window, None))
+                end = _observed_end(window, self.first_page_served_at.pop(window, None))  # type: ignore[attr-defined]
                 if end is not None and self.settling is not None:  # type: ignore[attr-defined]
                     account = account_of(window.partition) or ""
                     with self._open_lock:  # type: ignore[attr-defined]
@@ -387,7 +388,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
                 known[shape] = True
             except ValueError:
                 known[shape] = False
-        return known[shape]
+        return cast(bool, known[shape])
 
     def _throttle_state_message(self) -> Optional[float]:
         """None (no STATE now) for a one-cursor child within a second of its last STATE, or for a state of more than
@@ -437,7 +438,7 @@ class OpenPassBounds:
         self._since = dict(since)
         self._start = start
         self._end = end
-        self._done: set = set()
+        self._done: Set[str] = set()
 
     def closed(self, window: StreamSlice) -> None:
         end = (window.cursor_slice or {}).get("end_time")
@@ -483,7 +484,7 @@ def _size_windows(cursor: ConcurrentCursor, step: datetime.timedelta) -> None:
     cursor.stream_slices = newest_first  # type: ignore[method-assign]
 
 
-def _accounts_in(incoming_state: Optional[Mapping[str, Any]]) -> Optional[set]:
+def _accounts_in(incoming_state: Optional[Mapping[str, Any]]) -> Optional[Set[str]]:
     """The accounts a saved one-cursor state covers: None without a state (everything is read anyway), none at all for
     a state saved before the key existed (every account's children are read once in full)."""
     if not incoming_state:
@@ -491,7 +492,7 @@ def _accounts_in(incoming_state: Optional[Mapping[str, Any]]) -> Optional[set]:
     return set(incoming_state.get(ACCOUNTS_READ_KEY) or [])
 
 
-def _whole_range(windows: list) -> Optional[Tuple[str, str, str, str]]:
+def _whole_range(windows: List[Mapping[str, Any]]) -> Optional[Tuple[str, str, str, str]]:
     """(start field, end field, start, end) of consecutive windows of seconds, when there are two or more of them."""
     if len(windows) < 2:
         return None
@@ -639,17 +640,17 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
                 response = fetch(stream_slice, next_page_token, **kwargs)
         if isinstance(cursor, WindowCheckpointCursor):
             if (response is None or not response.ok) and not reads_as_empty(response, retriever.name):
-                cursor.refused_windows.add(stream_slice)  # an error the error handler let through: not complete
+                cursor.refused_windows.add(stream_slice)  # type: ignore[attr-defined]  # an error the error handler let through: not complete
             else:
                 if first:
-                    cursor.first_page_served_at[stream_slice] = served_at(response)
-                if cursor.settling is not None and records_key:
+                    cursor.first_page_served_at[stream_slice] = served_at(response)  # type: ignore[attr-defined]
+                if cursor.settling is not None and records_key:  # type: ignore[attr-defined]
                     if first:
                         cursor.note_listed(stream_slice, served_at(response))
-                    cursor.note_open(stream_slice, cursor.settling.oldest_open((parsed_page(response) or {}).get(records_key) or ()))
+                    cursor.note_open(stream_slice, cursor.settling.oldest_open((parsed_page(cast(requests.Response, response)) or {}).get(records_key) or ()))  # type: ignore[attr-defined]
         return response
 
-    retriever._fetch_next_page = fetch_next_page  # type: ignore[method-assign]
+    retriever._fetch_next_page = fetch_next_page  # type: ignore[method-assign, assignment]
     if isinstance(cursor, WindowCheckpointCursor) and isinstance(extractor, TwilioListExtractor) and extractor.windowed:
         cursor.account_created = config.get("__account_created") or {}
     sized = (
@@ -667,7 +668,7 @@ def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, 
                 return fetch(whole, None)
 
         counted = getattr(cursor, "counted_in_progress", True)
-        cursor._sizer = WindowSizer(probe, first_pages, extractor, workers, stream if counted else None)
+        cursor._sizer = WindowSizer(probe, first_pages, cast(TwilioListExtractor, extractor), workers, stream if counted else None)
 
 
 def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
@@ -748,4 +749,4 @@ def _with_deadline(retriever: Any) -> None:
 
 def use_config(source: ConcurrentDeclarativeSource, config: Mapping[str, Any]) -> None:
     """Streams built from now on (every verb builds its own) use `config`."""
-    source._config = config  # type: ignore[assignment]
+    source._config = config

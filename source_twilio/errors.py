@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import InitVar, dataclass, replace
-from typing import Any, Callable, Collection, List, Mapping, Optional, Union
+from typing import Any, Callable, Collection, List, Mapping, Optional, Tuple, Union, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -82,7 +82,7 @@ class Rule:
     says: Callable[[Answer], str]
     # for an answer let through: what it is said once per (rule name, ...); and whether the account's data in that
     # stream ("stream") or in every stream ("account") was not read whole (refusals.py); a "nothing here" answer neither
-    once: Callable[[Answer], tuple] = lambda a: (a.account, a.stream)
+    once: Callable[[Answer], Tuple[Any, ...]] = lambda a: (a.account, a.stream)
     unread: Optional[str] = "stream"
 
 
@@ -230,7 +230,7 @@ def answer_of(
     body = parsed_page(response) or {}
     code = body.get("code")
     parts = urlsplit(response.request.url or response.url or "")
-    authorization = (response.request.headers or {}).get("Authorization")
+    authorization = response.request.headers.get("Authorization") if response.request.headers else None
     in_path = ACCOUNT_PATH.search(parts.path)
     account = in_path.group(1) if in_path else (accounts_by_authorization or {}).get(authorization or "", "")
     return Answer(
@@ -277,7 +277,7 @@ class TwilioErrorHandler(ErrorHandler):
 
     @property
     def max_retries(self) -> Optional[int]:
-        return self.handler.max_retries
+        return cast(Optional[int], self.handler.max_retries)
 
     @property
     def max_time(self) -> Optional[int]:

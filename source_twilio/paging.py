@@ -10,7 +10,7 @@ After a window's last page:
 from __future__ import annotations
 
 from dataclasses import InitVar, dataclass
-from typing import Any, List, Mapping, Optional
+from typing import Any, List, Mapping, Optional, cast
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 import requests
@@ -55,7 +55,7 @@ class TwilioPagination(PaginationStrategy):
     def get_page_size(self) -> Optional[int]:
         return None
 
-    def next_page_token(
+    def next_page_token(  # type: ignore[override]  # the CDK passes these by keyword; page_size_override is unused
         self,
         response: requests.Response,
         last_page_size: int,
@@ -64,7 +64,7 @@ class TwilioPagination(PaginationStrategy):
         stream_slice: Optional[StreamSlice] = None,
     ) -> Optional[Any]:
         body = parsed_page(response) or {}
-        url = response.request.url
+        url = cast(str, response.request.url)
         if self._result_limit:
             continuation = self._result_limit.continuation(url, body, self._records(body))
             if continuation:

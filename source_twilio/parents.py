@@ -63,6 +63,7 @@ class SharedLists:
                     self._entries = {k: v for k, v in self._entries.items() if k[0] == key[0]}
                 future = self._entries[key] = Future()
                 self.reads += 1
+        assert future is not None  # found, or made above
         if not mine:
             return future.result()
         try:
@@ -101,7 +102,9 @@ class SharedParentPartitionRouter(PartitionRouter):
         parent = self.router.parent_stream_configs[0]
         sync = self.config.get(SYNC_ID)
         for partition in parent.stream.generate_partitions():
-            read = lambda partition=partition: list(self._slices_of(parent, partition))  # noqa: E731
+            def read(partition: Any = partition) -> List[StreamSlice]:
+                return list(self._slices_of(parent, partition))
+
             slices = SHARED.get((str(sync), self.shared_as, _partition_key(partition)), read) if sync else read()
             yield from self.select(slices)
 

@@ -27,6 +27,7 @@ from typing import (
     MutableMapping,
     Optional,
     Tuple,
+    cast,
 )
 from urllib.parse import parse_qs, urlsplit
 
@@ -173,7 +174,7 @@ def _bound(value: Optional[str]) -> Optional[str]:
     """A filter value as ISO 8601 UTC; a date-only value stays a date (it bounds whole days)."""
     if not value or (len(value) == 10 and value[4] == "-" and value[7] == "-"):
         return value or None
-    return to_iso_utc(value)
+    return cast(Optional[str], to_iso_utc(value))
 
 
 @dataclass
@@ -209,7 +210,7 @@ class TwilioListExtractor(RecordExtractor):
 
     @property
     def cursor_key(self) -> str:
-        return self._cursor_field
+        return cast(str, self._cursor_field)
 
     @property
     def windowed(self) -> bool:
@@ -231,7 +232,7 @@ class TwilioListExtractor(RecordExtractor):
     def _keeper(self, response: requests.Response, body: Mapping[str, Any], records: List[Any]) -> Optional[Callable[[Any], bool]]:
         if not self._start_param:
             return None
-        url = response.request.url
+        url = cast(str, response.request.url)
         bounds = WindowBounds.of(url, self._start_param, self._end_param, self._start_sent_early)
         if bounds is None:
             # Not a window request: the open-records pass (messages, calls), whose records no date filter matches.
@@ -262,7 +263,7 @@ def _to_integer(value: Any) -> Any:
 
 
 def load_schema(stream_name: str) -> Mapping[str, Any]:
-    return json.loads(resources.files("source_twilio").joinpath("schemas", f"{stream_name}.json").read_text())
+    return cast(Mapping[str, Any], json.loads(resources.files("source_twilio").joinpath("schemas", f"{stream_name}.json").read_text()))
 
 
 Converter = Callable[[Any], Any]
@@ -358,6 +359,6 @@ def account_of(partition: Mapping[str, Any]) -> Optional[str]:
     """The account of a partition, or of its parent's partition for substreams."""
     while partition:
         if partition.get("account_sid"):
-            return partition["account_sid"]
+            return cast(str, partition["account_sid"])
         partition = partition.get("parent_slice") or {}
     return None

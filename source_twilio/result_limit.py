@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, List, Mapping, Optional
+from typing import Any, List, Mapping, Optional, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from airbyte_cdk.models import FailureType
@@ -60,7 +60,7 @@ class ResultLimit:
         value = to_iso_utc(records[-1].get(cursor_field or self.cursor_field))
         if not value:
             raise self._failure(f"its last record has no {self.cursor_field}")
-        return value
+        return cast(str, value)
 
     def continuation(self, url: str, body: Mapping[str, Any], records: List[Mapping[str, Any]]) -> Optional[str]:
         """The narrower query that goes on after this page, or None when the query is not at its limit."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from typing import List, Optional
+from typing import Any, List, Mapping, Optional
 
 import orjson
 from airbyte_cdk.entrypoint import AirbyteEntrypoint
@@ -19,6 +19,7 @@ from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteMessageSerializer,
     AirbyteTraceMessage,
+    ConnectorSpecification,
     FailureType,
     TraceType,
     Type,
@@ -34,7 +35,7 @@ from .source import SourceTwilio
 
 class TwilioEntrypoint(AirbyteEntrypoint):
     @staticmethod
-    def validate_connection(source_spec, config) -> None:  # type: ignore[override]
+    def validate_connection(source_spec: ConnectorSpecification, config: Mapping[str, Any]) -> None:
         # Our own checks first: they name the field and say what to enter (jsonschema's messages do neither).
         check_config(config)
         problems = schema_problems(split_config(config)[0], source_spec.connectionSpecification)

@@ -50,9 +50,9 @@ class SettlingList:
     stream: str
     cursor_field: str
     status_field: str
-    open_statuses: frozenset
+    open_statuses: frozenset[str]
     children_status: str  # the status whose records have children to read
-    children: tuple  # the child streams, each keeping its own copy of this stream's state (parent_state)
+    children: Tuple[str, ...]  # the child streams, each keeping its own copy of this stream's state (parent_state)
 
     def is_open(self, record: Mapping[str, Any]) -> bool:
         return record.get(self.status_field) in self.open_statuses
@@ -166,7 +166,7 @@ def accounts_held(
     first is a record that was listed, the second an end no record of which was kept, so `settled_until` is a second
     after the first and the second itself. `listed_at` is when the account's first page was served this sync (an
     account not listed keeps its last one); the cursor is held back before the account's oldest open record."""
-    held = []
+    held: List[Mapping[str, Any]] = []
     for entry in states:
         cursor = dict(entry.get("cursor") or {})
         value = cursor.get(settling.cursor_field)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Iterator, List, Mapping, MutableMapping, Optional
+from typing import Any, Iterator, List, Mapping, MutableMapping, Optional, Tuple
 
 import requests
 from airbyte_cdk.models import (
@@ -138,7 +138,7 @@ class SourceTwilio(YamlDeclarativeSource):
             )
         # Resolve what the credentials may read before any stream starts: a wrong token or an unknown SID in
         # account_sids is then one config error, instead of one failure per stream.
-        notices: tuple = ()
+        notices: Tuple[str, ...] = ()
         if any(stream.stream.name not in ACCOUNTLESS_STREAMS for stream in catalog.streams):
             access = AccountDirectory.access(prepared)
             notices = access.notices

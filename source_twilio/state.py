@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import InitVar, dataclass
-from datetime import timedelta
-from typing import Any, Dict, List, Mapping, Optional
+from datetime import datetime, timedelta
+from typing import Any, Dict, List, Mapping, Optional, cast
 
 from airbyte_cdk.models import (
     AirbyteStateMessage,
@@ -93,7 +93,7 @@ def state_partition_account(partition: Mapping[str, Any], resource: str) -> Opti
     """The account of a saved state partition: ours, `{"account_sid": "AC1"}`, or Airbyte's,
     `{"subresource_uri": "/2010-04-01/Accounts/AC1/Calls.json"}` when it is `resource`'s list; else None."""
     if partition.get("account_sid"):
-        return partition["account_sid"]
+        return cast(str, partition["account_sid"])
     match = ACCOUNT_PATH.fullmatch(partition.get("subresource_uri") or "")
     if match and match.group(2) == resource:
         return match.group(1)
@@ -141,7 +141,7 @@ def open_pass_since(states: Mapping[str, Mapping[str, Any]], lookback_minutes: i
             account = state_partition_account(entry.get("partition") or {}, open_pass.resource)
             cursor = state_cursor_value((entry.get("cursor") or {}).get(open_pass.cursor_field))
             if account and cursor:
-                start = parse_user_datetime(cursor) - timedelta(minutes=lookback_minutes) - OPEN_RECORD_MARGIN
+                start = cast(datetime, parse_user_datetime(cursor)) - timedelta(minutes=lookback_minutes) - OPEN_RECORD_MARGIN
                 # a sync stopped before the account's pass ran kept where that pass was to start (cdk_seam, 11)
                 held = parse_user_datetime(str(entry.get(OPEN_SINCE_KEY) or "")) if entry.get(OPEN_SINCE_KEY) else None
                 since.setdefault(name, {})[account] = format_datetime(min(start, held) if held else start)
@@ -167,7 +167,7 @@ def conversations_changed_since(
     if not cursors or any(cursor is None for cursor in cursors):
         return ""
     # The CDK's cursor may be told to re-read the duration of the last sync too; a minute more is cheap.
-    return format_datetime(min(cursors) - timedelta(minutes=lookback_minutes + 1))
+    return format_datetime(min(cast(List[datetime], cursors)) - timedelta(minutes=lookback_minutes + 1))
 
 
 def conversations_read_accounts(catalog: Optional[ConfiguredAirbyteCatalog], states: Mapping[str, Mapping[str, Any]]) -> List[str]:
