@@ -119,7 +119,7 @@ from .errors import reads_as_empty
 from .records import TwilioListExtractor, account_of, forget_parsed_page, parsed_page
 from .refusals import Refusals
 from .settling import SETTLING, accounts_held
-from .open_records import open_record_pass
+from .open_records import is_newest_window, open_record_pass
 from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY, OPEN_SINCE_KEY
 from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
 
@@ -441,8 +441,7 @@ class OpenPassBounds:
         self._done: Set[str] = set()
 
     def closed(self, window: StreamSlice) -> None:
-        end = (window.cursor_slice or {}).get("end_time")
-        if end and str(end) >= self._end:  # the account's newest window: its pass has run
+        if is_newest_window(window.cursor_slice, self._end):  # its pass has run
             self._done.add(account_of(window.partition) or "")
 
     def held(self, entries: List[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
@@ -711,20 +710,20 @@ def _adopt_parent(stream: Any, config: Mapping[str, Any], workers: int, slots: t
     requests get the deadline per attempt (12) like every other request. A settling list read as a child's parent (10)
     also gets a WindowCheckpointCursor and a linked retriever. Other parents keep the CDK's cursor, as before."""
     generator = getattr(stream, "_stream_partition_generator", None)
-    partition_factory = getattr(generator, "_partition_factory", None)
-    retriever = getattr(partition_factory, "_retriever", None)
+    retriever = _retriever_of(stream)
     for grandparent in _parents_of(getattr(generator, "_stream_slicer", None)):
         _with_deadline(_retriever_of(grandparent))  # built by the CDK's substream factory, which this wrapper is not on
     cursor = getattr(stream, "cursor", None)
-    if not isinstance(cursor, ConcurrentPerPartitionCursor) or isinstance(cursor, WindowCheckpointCursor):
-        _with_deadline(retriever)
-        return
-    if getattr(stream, "name", None) not in SETTLING:
-        _with_deadline(retriever)
+    if (
+        not isinstance(cursor, ConcurrentPerPartitionCursor)
+        or isinstance(cursor, WindowCheckpointCursor)
+        or getattr(stream, "name", None) not in SETTLING
+    ):
+        _with_deadline(retriever)  # its cursor stays the CDK's
         return
     WindowCheckpointCursor.adopt(cursor)
     cursor.counted_in_progress = False  # type: ignore[attr-defined]
-    _link(retriever, cursor, config, workers, slots)
+    _link(retriever, cursor, config, workers, slots)  # the deadline too
 
 
 def _retriever_of(stream: Any) -> Any:

@@ -246,11 +246,17 @@ def answer_of(
     )
 
 
-def resolve(answer: Answer) -> ErrorResolution:
-    for rule in POLICY:
-        if rule.applies(answer):
-            return ErrorResolution(response_action=rule.action, failure_type=rule.failure_type, error_message=rule.says(answer))
-    return _unknown(answer)
+def rule_for(answer: Answer) -> Optional[Rule]:
+    """The first row of POLICY that matches, or None (the answer no rule covers)."""
+    return next((rule for rule in POLICY if rule.applies(answer)), None)
+
+
+def resolve(answer: Answer, rule: Optional[Rule] = None) -> ErrorResolution:
+    """What `answer` leads to: its row of POLICY (`rule` when the caller found it already), else _unknown."""
+    rule = rule or rule_for(answer)
+    if rule is None:
+        return _unknown(answer)
+    return ErrorResolution(response_action=rule.action, failure_type=rule.failure_type, error_message=rule.says(answer))
 
 
 @dataclass
@@ -329,8 +335,8 @@ class TwilioErrorHandler(ErrorHandler):
         if answer.status == 401 and answer.subaccount and answer.account and not answer.suspended_account:
             # Suspended or closed since the account list was read, or (Twilio lists it active) credentials changed
             answer = replace(answer, status_now=status_now(self.config, answer.account))
-        rule = next((rule for rule in POLICY if rule.applies(answer)), None)
-        resolution = resolve(answer)
+        rule = rule_for(answer)
+        resolution = resolve(answer, rule)
         if rule is not None and resolution.response_action == ResponseAction.IGNORE:
             if rule.unread and answer.account:
                 Refusals.unread(answer.account, self._stream if rule.unread == "stream" else EVERY_STREAM)

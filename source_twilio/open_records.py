@@ -109,6 +109,13 @@ OPEN_RECORD_PASSES = {
 }
 
 
+def is_newest_window(cursor_slice: Optional[Mapping[str, Any]], sync_end: str) -> bool:
+    """Whether a window is its account's newest (it ends at the sync's end, `config['__end']`): the pass runs after it
+    (paging.TwilioPagination), and once it has closed the pass has run (cdk_seam.OpenPassBounds)."""
+    end = (cursor_slice or {}).get("end_time")
+    return bool(end) and str(end) >= sync_end
+
+
 def open_record_pass(stream: str, config: Mapping[str, Any]) -> Optional[OpenRecordPass]:
     """The pass of `stream`, or None: streams without one, or a sync of a closed range (`end_date` set)."""
     if config.get("end_date"):

@@ -22,7 +22,7 @@ from airbyte_cdk.sources.types import Config, StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .hosts import next_link_on_request_host, without_query
-from .open_records import open_record_pass
+from .open_records import is_newest_window, open_record_pass
 from .records import parsed_page
 from .result_limit import ResultLimit
 
@@ -114,8 +114,7 @@ class TwilioPagination(PaginationStrategy):
         return followed
 
     def _is_newest_window(self, stream_slice: Optional[StreamSlice]) -> bool:
-        end = ((stream_slice.cursor_slice if stream_slice is not None else None) or {}).get("end_time")
-        return bool(end) and str(end) >= self.config["__end"]
+        return is_newest_window(stream_slice.cursor_slice if stream_slice is not None else None, self.config["__end"])
 
     def _pass_url(self, url: str, index: int) -> Optional[str]:
         assert self._open_pass is not None
