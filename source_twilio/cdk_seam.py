@@ -1,4 +1,11 @@
-"""The one place source-twilio reaches into airbyte-cdk's private names or replaces a piece of its behaviour.
+"""The one place source-twilio reaches into airbyte-cdk's private names: this connector's components, and the factory
+that builds them where the manifest names the CDK's.
+
+How they enter the CDK: the source's component factory is a TwilioComponentFactory (`install_factory`), a subclass of
+the CDK's ModelToComponentFactory overriding four of its `create_*` methods: per-partition cursors are built as
+WindowCheckpointCursor, requesters as TwilioRequester, each retriever's requester is linked with its stream's cursor
+(`_link`), and the parent streams the CDK builds for a child come from a factory of this class too. Nothing here
+replaces a method on a CDK object, swaps an object's class or edits the factory's tables.
 
 Checked against airbyte-cdk 7.39.1 (`CHECKED_AGAINST`; setup.py and requirements.lock pin it). `PRIVATE_NAMES` lists
 every private name used here; unit_tests/test_cdk_seam.py checks each one on the installed CDK and fails, naming the
@@ -9,8 +16,8 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    messages restarts nine minutes back. No manifest field or public hook sets it, so the cursors the factory builds
    become a subclass (`checkpoint_every_window`) that emits one after every closed window, and every
    `RECORDS_PER_STATE` records inside a long window. Uses `_lock`, `_emit_state_message`, `_use_global_cursor`,
-   `_last_emission_time`, and replaces the factory method `create_concurrent_cursor_from_perpartition_cursor` on the
-   source's factory (`_constructor`).
+   `_last_emission_time`. The factory builds it from the arguments the CDK's own method would give the CDK's class
+   (`TwilioComponentFactory.create_concurrent_cursor_from_perpartition_cursor`; a test compares the two).
 2. No account starts at another account's cursor (`WindowCheckpointCursor.state`). The CDK saves the newest cursor of
    any partition under "state" and starts every partition without its own entry there (state.py says why that loses
    data); the state this connector emits leaves that key out for per-account streams.
@@ -24,12 +31,12 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    range (`_fetch_next_page`, so the request is exactly the one a window would send); the per-account cursor then
    makes one window or windows of the measured length (`_slice_range`), and a one-window plan's first page is
    served from that probe instead of asked again. Probes run a few accounts ahead of the windows being made
-   (`_partition_router` stands in for the cursor's router meanwhile), and every page request of every stream,
-   probes included, holds one of `num_workers` request slots, so probing never adds to the concurrency the user
-   set. Uses `_cursor_per_partition`, `_to_partition_key`, `_create_cursor`, `_generate_slices_from_partition`,
-   `_global_cursor`, `_lookback_window`, the retriever's `_fetch_next_page` and `_get_initial_next_page_token`, and
-   replaces the factory's constructor of SimpleRetriever (`PYDANTIC_MODEL_TO_CONSTRUCTOR`) to link each stream's
-   retriever with its cursor.
+   (the cursor's partition router is a `_ProbingPartitions`, given by the factory), and every page request of every
+   stream, probes included, holds one of `num_workers` request slots (TwilioRequester), so probing never adds to the
+   concurrency the user set. Uses `_cursor_per_partition`, `_to_partition_key`, `_create_cursor`,
+   `_generate_slices_from_partition`, `_global_cursor`, `_lookback_window`, and calls the retriever's
+   `_fetch_next_page` for a probe (the request a window's first page sends, built by the CDK: no public method
+   builds it).
 5. A complete window moves the state to its end, a refused one never (`WindowCheckpointCursor.close_partition`). The
    CDK saves the newest record of a complete range, or the range's start when it held none: an account without
    messages would re-read every window since start_date on every sync. Closing a window observes its end as if a
@@ -63,54 +70,61 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
     account's state before its oldest record still open, and keep where the complete windows end beside it
     (`WindowCheckpointCursor.state`). Every page of such a list is looked at before any filter (`_link`), so an open
     record the filter drops still holds the state. A child stream reads its parent with its own copy of the parent's
-    state (incremental_dependency), through a parent stream the CDK builds with a second factory of its own: the
-    factory's `create_parent_stream_config_with_substream_wrapper` is wrapped so that such a parent's cursor is this
-    class too and its retriever is linked (`_adopt_parent`), reaching the retriever through `DefaultStream`'s
-    `_stream_partition_generator`, its `_partition_factory` and that one's `_retriever`.
+    state (incremental_dependency), through a parent stream the CDK builds with a second factory: the CDK's wrapper
+    names its own class for that one, so `create_parent_stream_config_with_substream_wrapper` is the CDK's, with a
+    TwilioComponentFactory there (`builds_parents`): such a parent's cursor is this class too and its requester is
+    linked. Uses the CDK factory's `_instantiate_parent_stream_state_manager` (the parent's state, taken from the
+    child's), as the CDK's wrapper does.
 11. The open-records pass of settled records (calls that failed or were canceled: no `end_time`, so no window returns
     them) runs after each account's newest window and keeps those created since where the last pass left off. Until
     that window has closed, each account's entry in the state keeps `open_since` beside its cursor
     (`OpenPassBounds`), so that a sync stopped after older windows moved the cursor still starts the next pass where
     this one was to start. Uses nothing private beyond (5).
 12. A deadline for each attempt of a request (deadline.py says why). The CDK builds each requester's HTTP session
-    itself and offers no hook for its transport adapter; each retriever's session (`_http_client`, `_session`) gets
-    deadline.DeadlineAdapter, with the connection pool size the CDK gives its own adapter. Parent streams the CDK builds
-    for a child come from a factory of its own: the parent wrapper of (10) gives them, and their own parents (found
-    through `StreamSlicerPartitionGenerator._stream_slicer`), the same adapter.
+    itself and offers no hook for its transport adapter; each requester's session (`_http_client`, `_session`) gets
+    deadline.DeadlineAdapter when TwilioRequester wraps it, with the connection pool size the CDK gives its own
+    adapter. Parents and their parents are built by the same factory class (10), so they get it too.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime
+import functools
 import itertools
 import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Set, Tuple, cast
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Set, Tuple, Type, cast
 
 import requests
-from airbyte_cdk.sources.declarative.concurrent_declarative_source import (
-    ConcurrentDeclarativeSource,
-)
-from airbyte_cdk.sources.declarative.incremental import ConcurrentPerPartitionCursor
+from airbyte_cdk.models import ConfiguredAirbyteCatalog, Level
+from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
+from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+from airbyte_cdk.sources.declarative.incremental import ConcurrentCursorFactory, ConcurrentPerPartitionCursor
+from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
-    SimpleRetriever as SimpleRetrieverModel,
+    DatetimeBasedCursor as DatetimeBasedCursorModel,
+    HttpRequester as HttpRequesterModel,
 )
-from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import (
-    ModelToComponentFactory,
-)
+from airbyte_cdk.sources.declarative.decoders import Decoder, JsonDecoder
+from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
+from airbyte_cdk.sources.declarative.partition_routers import GroupingPartitionRouter
 from airbyte_cdk.sources.declarative.requesters import HttpRequester
 from airbyte_cdk.sources.declarative.retrievers import SimpleRetriever
-from airbyte_cdk.sources.declarative.stream_slicers.declarative_partition_generator import (
-    DeclarativePartitionFactory,
-    StreamSlicerPartitionGenerator,
+from airbyte_cdk.sources.message import LogAppenderMessageRepositoryDecorator, NoopMessageRepository
+from airbyte_cdk.sources.message.repository import StateFilteringMessageRepository
+from airbyte_cdk.sources.streams import NO_CURSOR_STATE_KEY
+from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor, CursorField
+from airbyte_cdk.sources.streams.concurrent.state_converters.datetime_stream_state_converter import (
+    CustomFormatConcurrentStreamStateConverter,
 )
 from airbyte_cdk.sources.streams.http.http_client import MAX_CONNECTION_POOL_SIZE, HttpClient
-from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor
-from airbyte_cdk.sources.streams.concurrent.default_stream import DefaultStream
 from airbyte_cdk.sources.types import Record, StreamSlice
+from isodate import parse_duration
+from pydantic.v1 import BaseModel
 
 from . import progress
 from .config import DEFAULT_NUM_WORKERS
@@ -127,22 +141,15 @@ CHECKED_AGAINST = "7.39.1"
 
 # owner -> the private (or replaced) names this module relies on; unit_tests/test_cdk_seam.py checks every one.
 PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
-    ConcurrentDeclarativeSource: ("_constructor", "_config"),
-    ModelToComponentFactory: (
-        "create_concurrent_cursor_from_perpartition_cursor", "PYDANTIC_MODEL_TO_CONSTRUCTOR",
-        "create_parent_stream_config_with_substream_wrapper",
-    ),
-    DefaultStream: ("_stream_partition_generator",),
-    StreamSlicerPartitionGenerator: ("_partition_factory", "_stream_slicer"),
-    DeclarativePartitionFactory: ("_retriever",),
+    ConcurrentDeclarativeSource: ("_constructor", "_connector_state_manager", "_config"),
+    ModelToComponentFactory: ("_instantiate_parent_stream_state_manager",),
     ConcurrentPerPartitionCursor: (
-        "_lock", "_stream_name", "_connector_state_converter", "_emit_state_message", "_throttle_state_message", "_use_global_cursor",
-        "_last_emission_time", "state", "_cursor_per_partition", "_to_partition_key", "_create_cursor",
-        "_generate_slices_from_partition", "_global_cursor", "_lookback_window", "_partition_router", "close_partition",
-        "should_be_synced",
+        "_lock", "_emit_state_message", "_throttle_state_message", "_use_global_cursor", "_last_emission_time",
+        "_cursor_per_partition", "_to_partition_key", "_create_cursor", "_generate_slices_from_partition", "_global_cursor",
+        "_lookback_window",
     ),
     ConcurrentCursor: ("_slice_range", "_start"),
-    SimpleRetriever: ("_fetch_next_page", "_get_initial_next_page_token"),
+    SimpleRetriever: ("_fetch_next_page",),
     HttpRequester: ("_http_client",),
     HttpClient: ("_session",),
 }
@@ -165,25 +172,31 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     STATE_TIME_SHARE = 0.02
     _state_cost = 0.0
 
-    @classmethod
-    def adopt(cls, cursor: ConcurrentPerPartitionCursor, incoming_state: Optional[Mapping[str, Any]] = None) -> ConcurrentPerPartitionCursor:
-        """Turns a cursor the CDK's factory built into this class (it only changes when STATE is emitted and what it
-        holds). The record counter is per read, like the cursor itself (one per stream and sync)."""
-        cursor.__class__ = cls
-        cursor._accounts_known = _accounts_in(incoming_state)  # type: ignore[attr-defined]
-        cursor._accounts_read = set()  # type: ignore[attr-defined]
-        cursor._records_seen = itertools.count(1)  # type: ignore[attr-defined]
-        cursor._newest_in_window = threading.local()  # type: ignore[attr-defined]
-        cursor._shapes_read = {}  # type: ignore[attr-defined]
-        cursor.refused_windows = set()  # type: ignore[attr-defined]
-        cursor.first_page_served_at = {}  # type: ignore[attr-defined]
-        cursor._closing = threading.Lock()  # type: ignore[attr-defined]
-        cursor.settling = SETTLING.get(cursor._stream_name)  # type: ignore[attr-defined]
-        cursor._oldest_open = {}  # type: ignore[attr-defined]
-        cursor._listed_at = {}  # type: ignore[attr-defined]
-        cursor._window_ends = {}  # type: ignore[attr-defined]
-        cursor._open_lock = threading.Lock()  # type: ignore[attr-defined]
-        return cursor
+    def __init__(self, *, counted_in_progress: bool = True, **kwargs: Any) -> None:
+        """The CDK's per-partition cursor, built by TwilioComponentFactory with the arguments the CDK's factory would
+        give it. Everything this class keeps is set before the CDK's constructor runs: that constructor already builds
+        the per-account cursors of the incoming state (through `_create_cursor`, below). The record counter is per
+        read, like the cursor itself (one per stream and sync)."""
+        self.stream_name: str = kwargs["stream_name"]
+        self.converter: Any = kwargs["connector_state_converter"]
+        # False for a settling list's copy read as a child's parent (10): its windows, probes and estimate are the
+        # child's business, and counting them under the list's own name would count that stream's windows twice.
+        self.counted_in_progress = counted_in_progress
+        self._accounts_known = _accounts_in(kwargs.get("stream_state"))
+        self._accounts_read: Set[Optional[str]] = set()
+        self._records_seen = itertools.count(1)
+        self._newest_in_window = threading.local()
+        self._shapes_read: Dict[Tuple[bool, bool], bool] = {}
+        self.refused_windows: Set[StreamSlice] = set()
+        self.first_page_served_at: Dict[StreamSlice, Optional[datetime.datetime]] = {}
+        self._closing = threading.Lock()
+        self.settling = SETTLING.get(self.stream_name)
+        self._oldest_open: Dict[str, str] = {}
+        self._listed_at: Dict[str, str] = {}
+        self._window_ends: Dict[str, str] = {}
+        self._open_lock = threading.Lock()
+        self.partitions = cast(_ProbingPartitions, kwargs["partition_router"])
+        super().__init__(**kwargs)
 
     def note_listed(self, partition: StreamSlice, served: Optional[datetime.datetime]) -> None:
         """A window of a settling list had its first page served at `served` (Twilio's clock) (9)."""
@@ -191,20 +204,20 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             return
         account = account_of(partition.partition) or ""
         value = served.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        with self._open_lock:  # type: ignore[attr-defined]
-            known = self._listed_at.get(account)  # type: ignore[attr-defined]
+        with self._open_lock:
+            known = self._listed_at.get(account)
             if known is None or value < known:
-                self._listed_at[account] = value  # type: ignore[attr-defined]
+                self._listed_at[account] = value
 
     def note_open(self, partition: StreamSlice, oldest_open: Optional[str]) -> None:
         """A page of a settling list held a record still open, created at `oldest_open` (9)."""
         if not oldest_open:
             return
         account = account_of(partition.partition) or ""
-        with self._open_lock:  # type: ignore[attr-defined]
-            known = self._oldest_open.get(account)  # type: ignore[attr-defined]
+        with self._open_lock:
+            known = self._oldest_open.get(account)
             if known is None or oldest_open < known:
-                self._oldest_open[account] = oldest_open  # type: ignore[attr-defined]
+                self._oldest_open[account] = oldest_open
 
     def observe(self, record: Any) -> None:
         """Observes the record unless it is older than one already observed in its window (see the module docstring).
@@ -216,14 +229,14 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         """
         raw = record.data.get(self.cursor_field.cursor_field_key)
         value = _instant(raw)
-        seen = self._newest_in_window  # type: ignore[attr-defined]
+        seen = self._newest_in_window
         window = record.associated_slice
         known = value is not None and getattr(seen, "window", None) is window
         if not (known and value <= seen.newest):
             super().observe(record)
             if value is not None and self._parses(raw):
                 seen.window, seen.newest = window, value
-        if next(self._records_seen) % self.RECORDS_PER_STATE == 0:  # type: ignore[attr-defined]
+        if next(self._records_seen) % self.RECORDS_PER_STATE == 0:
             with self._lock:
                 self._emit_state_message()
 
@@ -241,7 +254,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     def _planned(self) -> Iterable[StreamSlice]:
         if not self.counted_in_progress:
             return super().stream_slices()
-        return progress.current().planned(self._stream_name, super().stream_slices())
+        return progress.current().planned(self.stream_name, super().stream_slices())
 
     _pending_account: Optional[str] = None
     account_created: Mapping[str, str] = {}  # account SID -> its date_created (ISO), for windowed streams (_link)
@@ -263,23 +276,17 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         created = _instant(self.account_created.get(account or ""))
         start = cursor.start
         if created is not None and isinstance(start, datetime.datetime) and start.tzinfo and start < created:
-            value = self._connector_state_converter.output_format(created)
+            value = self.converter.output_format(created)
             cursor = super()._create_cursor({self.cursor_field.cursor_field_key: value}, lookback)
         self._start_at_creation(cursor, account)
         return cursor
 
     def stream_slices(self) -> Iterable[StreamSlice]:
-        sizer = self._sizer
-        if sizer is None:
-            yield from self._planned()
-            return
-        router = self._partition_router
-        self._partition_router = _ProbingPartitions(router, self, sizer.lookahead)  # type: ignore[assignment]
         try:
             yield from self._planned()
         finally:
-            self._partition_router = router
-            sizer.close()
+            if self._sizer is not None:
+                self._sizer.close()
 
     def probe(self, partition: StreamSlice) -> None:
         """Asks for the first page of the account's whole range, unless it has at most one window anyway."""
@@ -294,7 +301,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         whole = _whole_range(windows)
         if whole is None:
             if self.counted_in_progress:
-                progress.current().estimate(self._stream_name, None)  # not probed: its records are not estimated
+                progress.current().estimate(self.stream_name, None)  # not probed: its records are not estimated
             return
         start_field, end_field, lower, upper = whole
         cursor_slice = {start_field: lower, end_field: upper}
@@ -303,14 +310,14 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     def should_be_synced(self, record: Any) -> bool:
         """A child of one cursor for all accounts (conversation messages, dependent phone numbers ...) is kept
         whatever that cursor says when its account was not read by the sync that saved the state (6)."""
-        if self._use_global_cursor and self._accounts_known is not None:  # type: ignore[attr-defined]
-            if account_of(record.associated_slice.partition) not in self._accounts_known:  # type: ignore[attr-defined]
+        if self._use_global_cursor and self._accounts_known is not None:
+            if account_of(record.associated_slice.partition) not in self._accounts_known:
                 return True
         return super().should_be_synced(record)
 
     def _generate_slices_from_partition(self, partition: StreamSlice, parent_state: Mapping[str, Any]) -> Iterable[StreamSlice]:
         if self._use_global_cursor:
-            self._accounts_read.add(account_of(partition.partition))  # type: ignore[attr-defined]
+            self._accounts_read.add(account_of(partition.partition))
         self._pending_account = account_of(partition.partition)
         key = self._to_partition_key(partition.partition)
         existing = self._cursor_per_partition.get(key)
@@ -343,21 +350,21 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         closed with its account's cursor told to skip it."""
         window = partition.to_slice()
         if self.counted_in_progress:
-            progress.current().window_done(self._stream_name)
-        with self._closing:  # type: ignore[attr-defined]
+            progress.current().window_done(self.stream_name)
+        with self._closing:
             if window is None or self._use_global_cursor:
                 super().close_partition(partition)
-            elif window in self.refused_windows:  # type: ignore[attr-defined]
+            elif window in self.refused_windows:
                 self._close_leaving_state(partition, window)
             else:
-                end = _observed_end(window, self.first_page_served_at.pop(window, None))  # type: ignore[attr-defined]
-                if end is not None and self.settling is not None:  # type: ignore[attr-defined]
+                end = _observed_end(window, self.first_page_served_at.pop(window, None))
+                if end is not None and self.settling is not None:
                     account = account_of(window.partition) or ""
-                    with self._open_lock:  # type: ignore[attr-defined]
-                        self._window_ends[account] = max(end, self._window_ends.get(account, end))  # type: ignore[attr-defined]
+                    with self._open_lock:
+                        self._window_ends[account] = max(end, self._window_ends.get(account, end))
                 if end is not None:
                     key = self.cursor_field.cursor_field_key
-                    super().observe(Record(data={key: end}, stream_name=self._stream_name, associated_slice=window))
+                    super().observe(Record(data={key: end}, stream_name=self.stream_name, associated_slice=window))
                 super().close_partition(partition)
                 if self.open_pass_bounds is not None:
                     self.open_pass_bounds.closed(window)
@@ -381,14 +388,14 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         shapes `_instant` reads, the CDK reads a valid one exactly when one of the stream's cursor formats has that
         shape, so the answer is asked of the CDK once per shape."""
         shape = (len(raw) == 10, "." in raw)
-        known = self._shapes_read  # type: ignore[attr-defined]
+        known = self._shapes_read
         if shape not in known:
             try:
-                self._connector_state_converter.parse_value(raw)
+                self.converter.parse_value(raw)
                 known[shape] = True
             except ValueError:
                 known[shape] = False
-        return cast(bool, known[shape])
+        return known[shape]
 
     def _throttle_state_message(self) -> Optional[float]:
         """None (no STATE now) for a one-cursor child within a second of its last STATE, or for a state of more than
@@ -413,18 +420,18 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         state = super().state
         if not self._use_global_cursor:
             state.pop(GLOBAL_FALLBACK_KEY, None)
-            settling = self.settling  # type: ignore[attr-defined]
+            settling = self.settling
             if settling is not None and state.get("states"):
-                with self._open_lock:  # type: ignore[attr-defined]
-                    oldest, listed = dict(self._oldest_open), dict(self._listed_at)  # type: ignore[attr-defined]
-                    window_ends = dict(self._window_ends)  # type: ignore[attr-defined]
+                with self._open_lock:
+                    oldest, listed = dict(self._oldest_open), dict(self._listed_at)
+                    window_ends = dict(self._window_ends)
                 state["states"] = accounts_held(settling, oldest, listed, window_ends, state["states"])
             bounds = self.open_pass_bounds
             if bounds is not None and state.get("states"):
                 state["states"] = bounds.held(state["states"])
         else:
-            unread = Refusals.accounts_unread(self._stream_name)
-            state[ACCOUNTS_READ_KEY] = sorted(a for a in self._accounts_read if a and a not in unread)  # type: ignore[attr-defined]
+            unread = Refusals.accounts_unread(self.stream_name)
+            state[ACCOUNTS_READ_KEY] = sorted(a for a in self._accounts_read if a and a not in unread)
         return state
 
 
@@ -592,20 +599,25 @@ class WindowSizer:
 
 
 class _ProbingPartitions:
-    """Stands in for a cursor's partition router while its windows are made: the same partitions in the same order,
-    each one's probe asked `lookahead` partitions before its windows are made."""
+    """A cursor's partition router (the factory gives the cursor this one): the same partitions in the same order;
+    while a WindowSizer sizes the cursor's windows, each partition's probe is asked `lookahead` partitions before its
+    windows are made."""
 
-    def __init__(self, router: Any, cursor: WindowCheckpointCursor, lookahead: int) -> None:
+    def __init__(self, router: Any) -> None:
         self._router = router
-        self._cursor = cursor
-        self._lookahead = lookahead
+        self.cursor: Optional[WindowCheckpointCursor] = None
 
     def stream_slices(self) -> Iterator[StreamSlice]:
+        cursor = self.cursor
+        sizer = cursor._sizer if cursor is not None else None
+        if cursor is None or sizer is None:
+            yield from self._router.stream_slices()
+            return
         waiting: "collections.deque[StreamSlice]" = collections.deque()
         for partition in self._router.stream_slices():
-            self._cursor.probe(partition)
+            cursor.probe(partition)
             waiting.append(partition)
-            if len(waiting) > self._lookahead:
+            if len(waiting) > sizer.lookahead:
                 yield waiting.popleft()
         while waiting:
             yield waiting.popleft()
@@ -614,136 +626,249 @@ class _ProbingPartitions:
         return getattr(self._router, name)
 
 
-def _link(retriever: Any, cursor: Any, config: Mapping[str, Any], workers: int, slots: threading.BoundedSemaphore) -> None:
-    """Every page request holds a request slot; a windowed stream's cursor gets a WindowSizer whose probes go through
-    the stream's own retriever, and whose one-window plans' first pages that retriever then serves."""
-    if not isinstance(retriever, SimpleRetriever):
-        return
-    _with_deadline(retriever)
-    fetch = retriever._fetch_next_page
-    first_pages = _FirstPages()
-    stream = retriever.name
-    extractor = getattr(getattr(retriever, "record_selector", None), "extractor", None)
-    records_key = extractor.records_key if isinstance(extractor, TwilioListExtractor) else ""
-    open_pass = open_record_pass(retriever.name, config)
-    if isinstance(cursor, WindowCheckpointCursor) and open_pass is not None and open_pass.settled and cursor.counted_in_progress:
-        since = (config.get("__open_since") or {}).get(retriever.name) or {}
-        cursor.open_pass_bounds = OpenPassBounds(since, str(config.get("__start", "")), str(config.get("__end", "")))
+class TwilioRequester:
+    """A stream's HTTP requester: the CDK's HttpRequester, which sends every request, plus what this connector does
+    around each page request (4, 5, 9, 10, 12). Every page request holds one of `num_workers` request slots and is
+    counted; a window's first page may come from its account's probe instead; a windowed stream's cursor learns
+    which windows were refused and when (Twilio's clock) each first page was served. Each attempt of a request has
+    a deadline (the adapter on the HttpRequester's session). Everything else is the HttpRequester's."""
 
-    def fetch_next_page(stream_slice: StreamSlice, next_page_token: Optional[Any] = None, **kwargs: Any) -> Any:
-        first = next_page_token is None and not kwargs
-        response = first_pages.take(stream_slice) if first else None
+    def __init__(self, requester: HttpRequester) -> None:
+        self._requester = requester
+        with_deadline(requester._http_client._session, MAX_CONNECTION_POOL_SIZE)
+        self._slots: Optional[threading.BoundedSemaphore] = None
+        self._cursor: Optional[WindowCheckpointCursor] = None
+        self._stream = ""
+        self._records_key = ""
+        self.first_pages = _FirstPages()
+        self._probing = threading.local()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._requester, name)
+
+    def link(self, stream: str, cursor: Any, records_key: str, slots: threading.BoundedSemaphore) -> None:
+        self._stream = stream
+        self._cursor = cursor if isinstance(cursor, WindowCheckpointCursor) else None
+        self._records_key = records_key
+        self._slots = slots
+
+    @contextlib.contextmanager
+    def probing(self) -> Iterator[None]:
+        """A probe's request (4): slotted and counted like any page, but no window's first page."""
+        self._probing.active = True
+        try:
+            yield
+        finally:
+            self._probing.active = False
+
+    def send_request(self, stream_slice: Optional[StreamSlice] = None, next_page_token: Optional[Any] = None, **kwargs: Any) -> Any:
+        if self._slots is None:  # not a stream's page request (the factory links each stream's requester)
+            return self._requester.send_request(stream_slice=stream_slice, next_page_token=next_page_token, **kwargs)
+        probe = getattr(self._probing, "active", False)
+        first = next_page_token is None and not probe and stream_slice is not None
+        response = self.first_pages.take(stream_slice) if first and stream_slice is not None else None
         if response is None:
-            progress.current().request(stream)
-            with slots:
-                response = fetch(stream_slice, next_page_token, **kwargs)
-        if isinstance(cursor, WindowCheckpointCursor):
-            if (response is None or not response.ok) and not reads_as_empty(response, retriever.name):
-                cursor.refused_windows.add(stream_slice)  # type: ignore[attr-defined]  # an error the error handler let through: not complete
+            progress.current().request(self._stream)
+            with self._slots:
+                response = self._requester.send_request(stream_slice=stream_slice, next_page_token=next_page_token, **kwargs)
+        cursor = self._cursor
+        if cursor is not None and not probe and stream_slice is not None:
+            if (response is None or not response.ok) and not reads_as_empty(response, self._stream):
+                cursor.refused_windows.add(stream_slice)  # an error the error handler let through: not complete
             else:
                 if first:
-                    cursor.first_page_served_at[stream_slice] = served_at(response)  # type: ignore[attr-defined]
-                if cursor.settling is not None and records_key:  # type: ignore[attr-defined]
+                    cursor.first_page_served_at[stream_slice] = served_at(response)
+                if cursor.settling is not None and self._records_key:
                     if first:
                         cursor.note_listed(stream_slice, served_at(response))
-                    cursor.note_open(stream_slice, cursor.settling.oldest_open((parsed_page(cast(requests.Response, response)) or {}).get(records_key) or ()))  # type: ignore[attr-defined]
+                    page = parsed_page(cast(requests.Response, response)) or {}
+                    cursor.note_open(stream_slice, cursor.settling.oldest_open(page.get(self._records_key) or ()))
         return response
 
-    retriever._fetch_next_page = fetch_next_page  # type: ignore[method-assign, assignment]
-    if isinstance(cursor, WindowCheckpointCursor) and isinstance(extractor, TwilioListExtractor) and extractor.windowed:
-        cursor.account_created = config.get("__account_created") or {}
-    sized = (
-        isinstance(cursor, WindowCheckpointCursor)
-        and isinstance(extractor, TwilioListExtractor)
-        and extractor.windowed
-        and config.get("__sized_windows", False)
-        and retriever._get_initial_next_page_token() is None
-    )
-    if sized:
 
-        def probe(whole: StreamSlice) -> Any:
-            progress.current().request(stream)
-            with slots:
-                return fetch(whole, None)
-
-        counted = getattr(cursor, "counted_in_progress", True)
-        cursor._sizer = WindowSizer(probe, first_pages, cast(TwilioListExtractor, extractor), workers, stream if counted else None)
+_JSON = JsonDecoder(parameters={})  # the CDK's default decoder of a requester
 
 
-def checkpoint_every_window(source: ConcurrentDeclarativeSource) -> None:
-    """Every per-partition cursor the source's component factory builds becomes a WindowCheckpointCursor."""
-    factory = source._constructor
-    create_cursor = factory.create_concurrent_cursor_from_perpartition_cursor
+class TwilioComponentFactory(ModelToComponentFactory):
+    """The CDK's component factory, building this connector's own pieces where the manifest names CDK ones:
 
-    def create_checkpointing_cursor(*args: Any, **kwargs: Any) -> Any:
-        return WindowCheckpointCursor.adopt(create_cursor(*args, **kwargs), kwargs.get("stream_state"))
+    - every per-partition cursor is a WindowCheckpointCursor (1-11), over a partition router that probes (4);
+    - every HTTP requester is a TwilioRequester (12), and a stream's retriever links its requester with the stream's
+      cursor, its request slots, and a WindowSizer where windows are sized by each account's history (4);
+    - the parent streams the CDK builds for a child come from a factory of this class too (`builds_parents`): their
+      requests are slotted and have a deadline like every other, and a settling list read as a parent (10) has a
+      WindowCheckpointCursor (not counted in progress); other parents keep the CDK's cursor, as the CDK builds them.
+    """
 
-    factory.create_concurrent_cursor_from_perpartition_cursor = create_checkpointing_cursor  # type: ignore[method-assign]
+    def __init__(
+        self,
+        *,
+        builds_parents: bool = False,
+        slots: Optional[Dict[int, threading.BoundedSemaphore]] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.builds_parents = builds_parents
+        # num_workers -> the request slots of every stream and parent copy of a sync (one process reads one sync)
+        self.slots: Dict[int, threading.BoundedSemaphore] = slots if slots is not None else {}
+        self.state_manager: ConnectorStateManager = kwargs.get("connector_state_manager") or ConnectorStateManager()
+        self.init_kwargs = kwargs
 
-    constructors = factory.PYDANTIC_MODEL_TO_CONSTRUCTOR
-    create_retriever = constructors[SimpleRetrieverModel]
-    slots_by_workers: Dict[int, threading.BoundedSemaphore] = {}
+    def create_http_requester(
+        self,
+        model: HttpRequesterModel,
+        config: Mapping[str, Any],
+        decoder: Decoder = _JSON,
+        query_properties_key: Optional[str] = None,
+        use_cache: Optional[bool] = None,
+        *,
+        name: str,
+    ) -> HttpRequester:
+        requester = super().create_http_requester(model, config, decoder, query_properties_key, use_cache, name=name)
+        return cast(HttpRequester, TwilioRequester(requester))
 
-    def create_linked_retriever(model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
-        retriever = create_retriever(model=model, config=config, **kwargs)
-        workers = max(1, int(config.get("__num_workers") or DEFAULT_NUM_WORKERS))
-        slots = slots_by_workers.setdefault(workers, threading.BoundedSemaphore(workers))
-        _link(retriever, kwargs.get("cursor"), config, workers, slots)
+    def create_concurrent_cursor_from_perpartition_cursor(  # type: ignore[override]
+        self,
+        state_manager: ConnectorStateManager,
+        model_type: Type[BaseModel],
+        component_definition: Dict[str, Any],
+        stream_name: str,
+        stream_namespace: Optional[str],
+        config: Mapping[str, Any],
+        stream_state: MutableMapping[str, Any],
+        partition_router: Any,
+        attempt_to_create_cursor_if_not_provided: bool = False,
+        **kwargs: Any,
+    ) -> ConcurrentPerPartitionCursor:
+        """The CDK's own method builds a ConcurrentPerPartitionCursor from these arguments; this one builds a
+        WindowCheckpointCursor from the same ones, the same way (unit_tests/test_cdk_seam.py compares the two)."""
+        if self.builds_parents and stream_name not in SETTLING:
+            return super().create_concurrent_cursor_from_perpartition_cursor(
+                state_manager, model_type, component_definition, stream_name, stream_namespace, config, stream_state,
+                partition_router, attempt_to_create_cursor_if_not_provided, **kwargs,
+            )
+        if component_definition.get("type") != model_type.__name__:
+            raise ValueError(f"Expected manifest component of type {model_type.__name__}, but received {component_definition.get('type')} instead")
+        if "$parameters" not in component_definition and "parameters" in component_definition:
+            component_definition["$parameters"] = component_definition.get("parameters")
+        model = model_type.parse_obj(component_definition)
+        if not isinstance(model, DatetimeBasedCursorModel) or model.allow_catalog_defined_cursor_field:
+            raise ValueError(f"{stream_name}: a per-account cursor must be a DatetimeBasedCursor with its cursor field in the manifest")
+        cursor_key = InterpolatedString.create(model.cursor_field, parameters=model.parameters or {}).eval(config=config)
+        converter = CustomFormatConcurrentStreamStateConverter(
+            datetime_format=model.datetime_format,
+            input_datetime_formats=model.cursor_datetime_formats,
+            is_sequential_state=True,
+            cursor_granularity=parse_duration(model.cursor_granularity) if model.cursor_granularity else None,
+        )
+        accounts = ConcurrentCursorFactory(
+            functools.partial(
+                self.create_concurrent_cursor_from_datetime_based_cursor,
+                state_manager=state_manager,
+                model_type=model_type,
+                component_definition=component_definition,
+                stream_name=stream_name,
+                stream_namespace=stream_namespace,
+                config=config,
+                message_repository=NoopMessageRepository(),
+            )
+        )
+        partitions = _ProbingPartitions(partition_router)
+        cursor = WindowCheckpointCursor(
+            counted_in_progress=not self.builds_parents,
+            cursor_factory=accounts,
+            partition_router=partitions,
+            stream_name=stream_name,
+            stream_namespace=stream_namespace,
+            stream_state=stream_state,
+            message_repository=self.get_message_repository(),
+            connector_state_manager=state_manager,
+            connector_state_converter=converter,
+            cursor_field=CursorField(cursor_field_key=cursor_key, supports_catalog_defined_cursor_field=False),
+            use_global_cursor=isinstance(partition_router, GroupingPartitionRouter) or bool(component_definition.get("global_substream_cursor", False)),
+            attempt_to_create_cursor_if_not_provided=attempt_to_create_cursor_if_not_provided,
+        )
+        partitions.cursor = cursor
+        return cursor
+
+    def create_simple_retriever(self, model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
+        retriever = super().create_simple_retriever(model, config, **kwargs)
+        if isinstance(retriever, SimpleRetriever) and isinstance(retriever.requester, TwilioRequester):
+            self._link(retriever, retriever.requester, kwargs.get("cursor"), config)
         return retriever
 
-    constructors[SimpleRetrieverModel] = create_linked_retriever  # type: ignore[index]
-
-    create_parent = factory.create_parent_stream_config_with_substream_wrapper
-
-    def create_adopted_parent(*args: Any, **kwargs: Any) -> Any:
-        parent = create_parent(*args, **kwargs)
-        config = kwargs.get("config", args[1] if len(args) > 1 else {})
+    def _link(self, retriever: SimpleRetriever, requester: TwilioRequester, cursor: Any, config: Mapping[str, Any]) -> None:
+        """A stream's requester learns its cursor and request slots; a windowed stream's cursor gets a WindowSizer whose
+        probes go through the stream's own retriever (the request a window's first page sends), and whose one-window
+        plans' first pages that requester then serves."""
         workers = max(1, int(config.get("__num_workers") or DEFAULT_NUM_WORKERS))
-        _adopt_parent(parent.stream, config, workers, slots_by_workers.setdefault(workers, threading.BoundedSemaphore(workers)))
-        return parent
+        slots = self.slots.setdefault(workers, threading.BoundedSemaphore(workers))
+        extractor = getattr(getattr(retriever, "record_selector", None), "extractor", None)
+        windowed = isinstance(extractor, TwilioListExtractor) and extractor.windowed
+        requester.link(retriever.name, cursor, extractor.records_key if isinstance(extractor, TwilioListExtractor) else "", slots)
+        if not isinstance(cursor, WindowCheckpointCursor):
+            return
+        open_pass = open_record_pass(retriever.name, config)
+        if open_pass is not None and open_pass.settled and cursor.counted_in_progress:
+            since = (config.get("__open_since") or {}).get(retriever.name) or {}
+            cursor.open_pass_bounds = OpenPassBounds(since, str(config.get("__start", "")), str(config.get("__end", "")))
+        if windowed:
+            cursor.account_created = config.get("__account_created") or {}
+        paginator = retriever.paginator
+        if not (windowed and config.get("__sized_windows", False)) or (paginator is not None and paginator.get_initial_token() is not None):
+            return
 
-    factory.create_parent_stream_config_with_substream_wrapper = create_adopted_parent  # type: ignore[method-assign]
+        def probe(whole: StreamSlice) -> Any:
+            with requester.probing():
+                return retriever._fetch_next_page(whole, None)
+
+        stream = retriever.name if cursor.counted_in_progress else None
+        cursor._sizer = WindowSizer(probe, requester.first_pages, cast(TwilioListExtractor, extractor), workers, stream)
+
+    def create_parent_stream_config_with_substream_wrapper(self, model: Any, config: Mapping[str, Any], *, stream_name: str, **kwargs: Any) -> Any:
+        """The CDK's own method, with a factory of this class for the parent instead of a plain ModelToComponentFactory
+        (the CDK names its class there): the same state manager, message repository and limits."""
+        child_state = self.state_manager.get_stream_state(stream_name, None)
+        if NO_CURSOR_STATE_KEY in child_state:
+            child_state = {key: value for key, value in child_state.items() if key != NO_CURSOR_STATE_KEY}
+        parent_state = child_state if model.incremental_dependency and child_state else None
+        state_manager = self._instantiate_parent_stream_state_manager(child_state, config, model, parent_state)
+        emit = bool(self.init_kwargs.get("emit_connector_builder_messages", False))
+        repository = StateFilteringMessageRepository(
+            LogAppenderMessageRepositoryDecorator(
+                {"airbyte_cdk": {"stream": {"is_substream": True}}, "http": {"is_auxiliary": True}},
+                self.get_message_repository(),
+                Level.DEBUG if emit else Level.INFO,
+            ),
+        )
+        parent_kwargs = {key: value for key, value in self.init_kwargs.items() if key in _PARENT_FACTORY_KWARGS}
+        factory = TwilioComponentFactory(
+            builds_parents=True, slots=self.slots, connector_state_manager=state_manager, message_repository=repository, **parent_kwargs
+        )
+        return factory.create_parent_stream_config(model=model, config=config, stream_name=stream_name, **kwargs)
 
 
-def _adopt_parent(stream: Any, config: Mapping[str, Any], workers: int, slots: threading.BoundedSemaphore) -> None:
-    """A parent stream the CDK built for a child (with a factory of its own, whose retrievers are not linked): its
-    requests get the deadline per attempt (12) like every other request. A settling list read as a child's parent (10)
-    also gets a WindowCheckpointCursor and a linked retriever. Other parents keep the CDK's cursor, as before."""
-    generator = getattr(stream, "_stream_partition_generator", None)
-    retriever = _retriever_of(stream)
-    for grandparent in _parents_of(getattr(generator, "_stream_slicer", None)):
-        _with_deadline(_retriever_of(grandparent))  # built by the CDK's substream factory, which this wrapper is not on
-    cursor = getattr(stream, "cursor", None)
-    if (
-        not isinstance(cursor, ConcurrentPerPartitionCursor)
-        or isinstance(cursor, WindowCheckpointCursor)
-        or getattr(stream, "name", None) not in SETTLING
-    ):
-        _with_deadline(retriever)  # its cursor stays the CDK's
-        return
-    WindowCheckpointCursor.adopt(cursor)
-    cursor.counted_in_progress = False  # type: ignore[attr-defined]
-    _link(retriever, cursor, config, workers, slots)  # the deadline too
+# What the CDK's parent wrapper hands on to the parent's factory besides its state manager and message repository.
+_PARENT_FACTORY_KWARGS = frozenset(
+    {
+        "custom_components_trusted", "limit_pages_fetched_per_slice", "limit_slices_fetched", "emit_connector_builder_messages",
+        "disable_retries", "disable_cache", "api_budget", "rate_limited_authenticators",
+    }
+)
 
 
-def _retriever_of(stream: Any) -> Any:
-    generator = getattr(stream, "_stream_partition_generator", None)
-    return getattr(getattr(generator, "_partition_factory", None), "_retriever", None)
-
-
-def _parents_of(slicer: Any) -> Iterator[Any]:
-    """Every parent stream (parents of parents too) a stream's slicer reads: through its per-partition cursor's
-    partition router, a SharedParentPartitionRouter's router, a SubstreamPartitionRouter's parent configs."""
-    router = getattr(slicer, "_partition_router", slicer) if isinstance(slicer, ConcurrentPerPartitionCursor) else slicer
-    router = getattr(router, "router", router)
-    for parent_config in getattr(router, "parent_stream_configs", None) or ():
-        yield parent_config.stream
-        yield from _parents_of(getattr(getattr(parent_config.stream, "_stream_partition_generator", None), "_stream_slicer", None))
-
-
-def _with_deadline(retriever: Any) -> None:
-    if isinstance(retriever, SimpleRetriever) and isinstance(retriever.requester, HttpRequester):
-        with_deadline(retriever.requester._http_client._session, MAX_CONNECTION_POOL_SIZE)
+def install_factory(source: ConcurrentDeclarativeSource, catalog: Optional[ConfiguredAirbyteCatalog]) -> None:
+    """The source's streams are built by a TwilioComponentFactory. airbyte-cdk 7.39.1's ConcurrentDeclarativeSource
+    takes no component factory (a `component_factory=` keyword disappears into its **kwargs, and it always builds
+    its own), so the source's own one is replaced right after the CDK's constructor, before any stream is built, by
+    one made with the same arguments: the message repository the source reads, its state manager and the catalog
+    (unit_tests/test_cdk_seam.py checks that nothing else differs). Upstream, a `component_factory` argument to
+    ConcurrentDeclarativeSource would remove this."""
+    source._constructor = TwilioComponentFactory(
+        message_repository=source._constructor.get_message_repository(),
+        connector_state_manager=source._connector_state_manager,
+        configured_catalog=catalog,
+    )
 
 
 def use_config(source: ConcurrentDeclarativeSource, config: Mapping[str, Any]) -> None:

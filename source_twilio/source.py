@@ -28,7 +28,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 )
 
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
-from .cdk_seam import checkpoint_every_window, use_config
+from .cdk_seam import install_factory, use_config
 from .refusals import Refusals
 from .config import ConfigError, hide_secrets, normalize_config, retention_notes
 from .progress import start_read
@@ -60,7 +60,7 @@ class SourceTwilio(YamlDeclarativeSource):
                 self.config_error = error
                 prepared = dict(config)
         super().__init__(path_to_yaml="manifest.yaml", catalog=catalog, config=prepared, state=state, config_path=config_path)
-        checkpoint_every_window(self)
+        install_factory(self, catalog)
 
     @staticmethod
     def prepare(

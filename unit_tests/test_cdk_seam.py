@@ -75,9 +75,123 @@ def test_given_the_installed_cdk_then_each_private_name_the_seam_uses_exists(own
 
 @freeze_time(NOW)
 def test_given_a_source_then_its_per_account_cursors_are_window_checkpoint_cursors():
-    """The factory method the seam replaces still builds the per-account cursors: each one is adopted."""
+    """The source's factory builds its per-account cursors."""
     _, cursor = a_source_and_its_cursor()
     assert isinstance(cursor, WindowCheckpointCursor)
+
+
+def plain_attributes(instance):
+    """An object's attributes that are plain values (what a constructor was given or derived), by name."""
+    plain = (str, int, float, bool, type(None), frozenset, tuple, list)
+    return {name: value for name, value in vars(instance).items() if isinstance(value, plain)}
+
+
+@freeze_time(NOW)
+def test_given_a_source_then_its_factory_is_the_cdks_own_but_for_its_class():
+    """install_factory replaces the factory the CDK's constructor built by one built with the same arguments: the two
+    hold the same attributes, the same plain values, the same message repository and state manager. A CDK upgrade
+    that gives its factory another argument (or the source another factory) fails here."""
+    from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
+
+    from source_twilio.cdk_seam import TwilioComponentFactory
+
+    config = ConfigBuilder().build()
+    catalog = CatalogBuilder().with_stream("messages", SyncMode.incremental).build()
+    cdks = []
+    original_init = ModelToComponentFactory.__init__
+
+    def recording_init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        if type(self) is ModelToComponentFactory:
+            cdks.append(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ModelToComponentFactory, "__init__", recording_init)
+        source = SourceTwilio(catalog, config, None)
+    ours, cdk = source._constructor, cdks[-1]
+    assert type(ours) is TwilioComponentFactory
+    own = {"builds_parents", "slots", "state_manager", "init_kwargs"}
+    assert set(vars(ours)) - own == set(vars(cdk))
+    assert {k: v for k, v in plain_attributes(ours).items() if k not in own} == plain_attributes(cdk)
+    assert ours.get_message_repository() is cdk.get_message_repository()
+    assert ours._connector_state_manager is cdk._connector_state_manager
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("stream", ["messages", "calls", "usage_records", "message_media", "conversation_messages", "intelligence_transcripts"])
+def test_given_a_stream_then_its_cursor_is_built_from_the_arguments_the_cdk_would_use(stream):
+    """TwilioComponentFactory builds a WindowCheckpointCursor where the CDK builds a ConcurrentPerPartitionCursor, from
+    the same arguments: the CDK's own method, given the arguments ours was given, builds a cursor with the same plain
+    values, the same cursor field and state converter, and per-account cursors with the same windows."""
+    from airbyte_cdk.sources.declarative.incremental import ConcurrentPerPartitionCursor
+    from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
+
+    from source_twilio.cdk_seam import TwilioComponentFactory
+
+    calls = []
+    ours_method = TwilioComponentFactory.create_concurrent_cursor_from_perpartition_cursor
+
+    def recording(self, *args, **kwargs):
+        calls.append((self, args, kwargs))
+        return ours_method(self, *args, **kwargs)
+
+    config = ConfigBuilder().build()
+    catalog = CatalogBuilder().with_stream(stream, SyncMode.incremental).build()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TwilioComponentFactory, "create_concurrent_cursor_from_perpartition_cursor", recording)
+        source = SourceTwilio(catalog, config, None)
+        ours = next(s for s in source.streams(config) if s.name == stream).cursor
+    factory, args, kwargs = next(call for call in calls if call[2].get("stream_name", "") == stream and not call[0].builds_parents)
+    cdk = ModelToComponentFactory.create_concurrent_cursor_from_perpartition_cursor(factory, *args, **kwargs)
+    assert isinstance(ours, WindowCheckpointCursor) and type(cdk) is ConcurrentPerPartitionCursor
+    ours_values = {k: v for k, v in plain_attributes(ours).items() if not k.startswith("_") or k in vars(cdk)}
+    assert {k: v for k, v in ours_values.items() if k in vars(cdk)} == plain_attributes(cdk)
+    assert ours.cursor_field.cursor_field_key == cdk.cursor_field.cursor_field_key
+    assert type(ours.converter) is type(cdk._connector_state_converter)
+    assert plain_attributes(ours.converter) == plain_attributes(cdk._connector_state_converter)
+    assert ours.converter.__dict__.keys() == cdk._connector_state_converter.__dict__.keys()
+    assert ours._use_global_cursor == cdk._use_global_cursor
+    assert list(cdk._create_cursor({}).stream_slices()) == list(ours._create_cursor({}).stream_slices())
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("child, parent", [("message_media", "messages"), ("intelligence_sentences", "intelligence_transcripts")])
+def test_given_a_child_with_a_saved_state_then_its_parent_is_built_as_the_cdk_builds_it(child, parent):
+    """The parent wrapper builds the parent with a factory of this connector's class, otherwise as the CDK's own
+    wrapper does: the same parent stream, reading from the same state (the one kept in the child's)."""
+    from airbyte_cdk.models import AirbyteStateBlob, AirbyteStateMessage, AirbyteStateType, AirbyteStreamState, StreamDescriptor
+    from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
+
+    from source_twilio.cdk_seam import TwilioComponentFactory
+
+    partition = {"account_sid": MAIN_ACCOUNT_SID}
+    parent_state = {"states": [{"partition": partition, "cursor": {"date_created": "2024-01-05T00:00:00Z"}}]}
+    child_state = {"use_global_cursor": True, "state": {"date_created": "2024-01-05T00:00:00Z"}, "parent_state": {parent: parent_state}}
+    state = [AirbyteStateMessage(type=AirbyteStateType.STREAM, stream=AirbyteStreamState(
+        stream_descriptor=StreamDescriptor(name=child), stream_state=AirbyteStateBlob(**child_state)))]
+    calls = []
+    ours_method = TwilioComponentFactory.create_parent_stream_config_with_substream_wrapper
+
+    def recording(self, *args, **kwargs):
+        calls.append((self, args, kwargs))
+        return ours_method(self, *args, **kwargs)
+
+    config = ConfigBuilder().build()
+    catalog = CatalogBuilder().with_stream(child, SyncMode.incremental).build()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TwilioComponentFactory, "create_parent_stream_config_with_substream_wrapper", recording)
+        source = SourceTwilio(catalog, config, state)
+        list(source.streams(config))
+    factory, args, kwargs = next(call for call in calls if call[2].get("stream_name") == child)
+    ours = ours_method(factory, *args, **kwargs)
+    cdk = ModelToComponentFactory.create_parent_stream_config_with_substream_wrapper(factory, *args, **kwargs)
+    assert ours.stream.name == cdk.stream.name == parent
+    ours_state, cdk_state = ours.stream.cursor.state, cdk.stream.cursor.state
+    assert [entry["partition"] for entry in ours_state["states"]] == [entry["partition"] for entry in cdk_state["states"]]
+    for own, theirs in zip(ours_state["states"], cdk_state["states"]):
+        assert own["cursor"].items() >= theirs["cursor"].items()  # a settling list keeps its own values beside (10)
+    assert ours.stream.cursor.state["states"][0]["partition"] == partition
+    assert (ours.parent_key, ours.partition_field, ours.incremental_dependency) == (cdk.parent_key, cdk.partition_field, cdk.incremental_dependency)
 
 
 def test_given_the_cdk_methods_the_seam_calls_then_their_signatures_are_the_ones_checked():
