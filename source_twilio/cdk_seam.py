@@ -13,8 +13,8 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
 
 1. Checkpoints after every window (`WindowCheckpointCursor`). The CDK's per-partition cursor emits STATE at most once
    every 600 s (a constant in its private `_throttle_state_message`): a sync killed nine minutes into a year of
-   messages restarts nine minutes back. No manifest field or public hook sets it, so the cursors the factory builds
-   become a subclass (`checkpoint_every_window`) that emits one after every closed window, and every
+   messages restarts nine minutes back. No manifest field or public hook sets it, so the factory builds the per-partition
+   cursors as a subclass that emits one after every closed window, and every
    `RECORDS_PER_STATE` records inside a long window. Uses `_lock`, `_emit_state_message`, `_use_global_cursor`,
    `_last_emission_time`. The factory builds it from the arguments the CDK's own method would give the CDK's class
    (`TwilioComponentFactory.create_concurrent_cursor_from_perpartition_cursor`; a test compares the two).
@@ -29,8 +29,9 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
 4. Windows as long as each account's history needs (`WindowCheckpointCursor.stream_slices`, windows.py says how).
    Before an account's windows are made, the stream's own retriever asks for the first page of the account's whole
    range (`_fetch_next_page`, so the request is exactly the one a window would send); the per-account cursor then
-   makes one window or windows of the measured length (`_slice_range`), and a one-window plan's first page is
-   served from that probe instead of asked again. Probes run a few accounts ahead of the windows being made
+   is built (AccountCursors: the manifest's cursor definition with the account's `step` and, for an account created
+   after start_date, its creation as `start_datetime`) to make one window or windows of the measured length, and a
+   one-window plan's first page is served from that probe instead of asked again. Probes run a few accounts ahead of the windows being made
    (the cursor's partition router is a `_ProbingPartitions`, given by the factory), and every page request of every
    stream, probes included, holds one of `num_workers` request slots (TwilioRequester), so probing never adds to the
    concurrency the user set. Uses `_cursor_per_partition`, `_to_partition_key`, `_create_cursor`,
@@ -43,10 +44,9 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    record were there, capped by Twilio's clock (the Date header of the window's first page, less
    windows.CLOCK_MARGIN: this machine's clock may run ahead of Twilio's); for day windows, the day before it ends
    (today's usage records still change). So the state is where the complete range ends, and the next sync starts
-   there (less the lookback window). A window whose
-   request got an error the error handler let through (`refused_windows`, noted by the retriever) is closed without
-   being added to the account's range (the per-account cursor's `close_partition` is skipped for it), so the state
-   never passes it.
+   there (less the lookback window). A window whose request got an error the error handler let through
+   (`refused_windows`, noted by TwilioRequester) is closed without being added to the account's range (its account's
+   cursor, an AccountWindows, leaves it out), so the state never passes it.
 6. A child with one cursor for all accounts is read in full for an account new to it
    (`WindowCheckpointCursor.should_be_synced`, `ACCOUNTS_READ_KEY`). Conversation messages, dependent phone numbers,
    TaskRouter activities ... keep one `date_updated` cursor for every parent of every account (one per parent would
@@ -90,6 +90,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import copy
 import datetime
 import functools
 import itertools
@@ -108,7 +109,9 @@ from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     DatetimeBasedCursor as DatetimeBasedCursorModel,
     HttpRequester as HttpRequesterModel,
+    MinMaxDatetime as MinMaxDatetimeModel,
 )
+from airbyte_cdk.sources.declarative.datetime.min_max_datetime import MinMaxDatetime
 from airbyte_cdk.sources.declarative.decoders import Decoder, JsonDecoder
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.declarative.partition_routers import GroupingPartitionRouter
@@ -148,7 +151,6 @@ PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
         "_cursor_per_partition", "_to_partition_key", "_create_cursor", "_generate_slices_from_partition", "_global_cursor",
         "_lookback_window",
     ),
-    ConcurrentCursor: ("_slice_range", "_start"),
     SimpleRetriever: ("_fetch_next_page",),
     HttpRequester: ("_http_client",),
     HttpClient: ("_session",),
@@ -172,12 +174,21 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     STATE_TIME_SHARE = 0.02
     _state_cost = 0.0
 
-    def __init__(self, *, counted_in_progress: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        windows: "AccountCursors",
+        stream_start: Optional[datetime.datetime],
+        counted_in_progress: bool = True,
+        **kwargs: Any,
+    ) -> None:
         """The CDK's per-partition cursor, built by TwilioComponentFactory with the arguments the CDK's factory would
         give it. Everything this class keeps is set before the CDK's constructor runs: that constructor already builds
         the per-account cursors of the incoming state (through `_create_cursor`, below). The record counter is per
         read, like the cursor itself (one per stream and sync)."""
         self.stream_name: str = kwargs["stream_name"]
+        self.windows = windows  # builds each account's ConcurrentCursor
+        self.stream_start = stream_start  # the manifest's start_datetime, evaluated: where windows start by default
         self.converter: Any = kwargs["connector_state_converter"]
         # False for a settling list's copy read as a child's parent (10): its windows, probes and estimate are the
         # child's business, and counting them under the list's own name would count that stream's windows twice.
@@ -259,27 +270,38 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     _pending_account: Optional[str] = None
     account_created: Mapping[str, str] = {}  # account SID -> its date_created (ISO), for windowed streams (_link)
 
-    def _start_at_creation(self, cursor: ConcurrentCursor, account: Optional[str]) -> None:
-        """An account's windows start no earlier than its creation (Accounts.json's date_created): Twilio holds nothing
-        older, and may answer 404 for it (Usage Records). The per-account cursor's `_start` is the lower bound its
-        windows are clipped to; day windows format it as the creation day. No manifest field is per partition."""
-        created = _instant(self.account_created.get(account or ""))
-        start = getattr(cursor, "_start", None)
-        if created is not None and isinstance(start, datetime.datetime) and start.tzinfo and created > start:
-            cursor._start = created  # type: ignore[assignment]
+    def _created(self, account: Optional[str]) -> Optional[datetime.datetime]:
+        return _instant(self.account_created.get(account or ""))
 
-    def _from_creation(self, cursor: ConcurrentCursor, account: Optional[str], lookback: int) -> ConcurrentCursor:
-        """`cursor`, or, when its state stands before the account's creation (no state: start_date; a state saved
-        while windows started at start_date), a cursor whose state stands at the creation: nothing older exists, and
-        windows from the creation must join the state without a gap, or the state would stay where it stood for good
-        (the CDK moves it over contiguous closed windows only)."""
-        created = _instant(self.account_created.get(account or ""))
-        start = cursor.start
-        if created is not None and isinstance(start, datetime.datetime) and start.tzinfo and start < created:
-            value = self.converter.output_format(created)
-            cursor = super()._create_cursor({self.cursor_field.cursor_field_key: value}, lookback)
-        self._start_at_creation(cursor, account)
-        return cursor
+    def _account_cursor(
+        self, cursor_state: Any, lookback: int, account: Optional[str], step: Optional[datetime.timedelta]
+    ) -> "AccountWindows":
+        """An account's cursor: its windows start no earlier than the account's creation (Accounts.json's
+        date_created: Twilio holds nothing older, and may answer 404 for it, as Usage Records do); day windows start
+        on the creation day. When its state stands before the creation (no state: start_date; a state saved while
+        windows started at start_date), it is built from a state at the creation: nothing older exists, and windows
+        from the creation must join the state without a gap, or the state would stay where it stood for good (the
+        CDK moves it over contiguous closed windows only). `step`: the account's window length, else the manifest's."""
+        created = self._created(account)
+        start = created if created is not None and self.stream_start is not None and created > self.stream_start else None
+        cursor = self.windows.create(cursor_state, lookback, start=start, step=step)
+        if created is not None and isinstance(cursor.start, datetime.datetime) and cursor.start.tzinfo and cursor.start < created:
+            cursor_state = {self.cursor_field.cursor_field_key: self.converter.output_format(created)}
+            cursor = self.windows.create(cursor_state, lookback, start=start, step=step)
+        newest_first = step is not None and step != ONE_WINDOW
+        return AccountWindows(cursor, cursor_state, lookback, self.refused_windows, newest_first)
+
+    def _fitted(self, existing: "AccountWindows", account: Optional[str], step: Optional[datetime.timedelta]) -> "AccountWindows":
+        """An account's cursor built from the incoming state (before its account was known), or the one
+        `_account_cursor` builds from the same state for that account when it differs: windows of another length,
+        or windows that would start before the account's creation."""
+        if step is None:
+            created = self._created(account)
+            first = next(iter(existing.inner.stream_slices()), None) if created is not None else None
+            lower = _instant(next(iter(first.cursor_slice.values()), None)) if first is not None else None
+            if created is None or lower is None or lower >= created:
+                return existing
+        return self._account_cursor(existing.cursor_state, existing.lookback, account, step)
 
     def stream_slices(self) -> Iterable[StreamSlice]:
         try:
@@ -292,12 +314,13 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         """Asks for the first page of the account's whole range, unless it has at most one window anyway."""
         assert self._sizer is not None
         key = self._to_partition_key(partition.partition)
-        self._pending_account = account_of(partition.partition)
-        cursor = self._cursor_per_partition.get(key) or self._create_cursor(
-            self._global_cursor, self._lookback_window if self._global_cursor else 0
-        )
-        self._start_at_creation(cursor, account_of(partition.partition))
-        windows = [window.cursor_slice for window in cursor.stream_slices()]
+        account = account_of(partition.partition)
+        existing = self._cursor_per_partition.get(key)
+        if isinstance(existing, AccountWindows):
+            cursor = self._fitted(existing, account, None)
+        else:
+            cursor = self._account_cursor(self._global_cursor, self._lookback_window if self._global_cursor else 0, account, None)
+        windows = [window.cursor_slice for window in cursor.inner.stream_slices()]
         whole = _whole_range(windows)
         if whole is None:
             if self.counted_in_progress:
@@ -318,32 +341,26 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     def _generate_slices_from_partition(self, partition: StreamSlice, parent_state: Mapping[str, Any]) -> Iterable[StreamSlice]:
         if self._use_global_cursor:
             self._accounts_read.add(account_of(partition.partition))
-        self._pending_account = account_of(partition.partition)
+        account = account_of(partition.partition)
         key = self._to_partition_key(partition.partition)
+        plan = self._sizer.plan(key) if self._sizer is not None else None
+        step = None if plan is None else (ONE_WINDOW if plan.one_window else plan.step)
         existing = self._cursor_per_partition.get(key)
-        if existing is not None:  # built from the incoming state
-            from_creation = self._from_creation(existing, self._pending_account, 0)  # as the CDK builds them from a state
-            if from_creation is not existing:
+        if isinstance(existing, AccountWindows):  # built from the incoming state
+            fitted = self._fitted(existing, account, step)
+            if fitted is not existing:
                 with self._lock:
-                    self._cursor_per_partition[key] = from_creation
-        plan = self._sizer.plan(self._to_partition_key(partition.partition)) if self._sizer is not None else None
-        if plan is not None:
-            step = datetime.timedelta.max if plan.one_window else plan.step
-            cursor = self._cursor_per_partition.get(self._to_partition_key(partition.partition))
-            if cursor is not None:
-                _size_windows(cursor, cast(datetime.timedelta, step))
-            else:
-                self._pending_step = step
+                    self._cursor_per_partition[key] = cast(ConcurrentCursor, fitted)
+        else:
+            self._pending_account, self._pending_step = account, step  # for _create_cursor, which the CDK calls next
         yield from super()._generate_slices_from_partition(partition, parent_state)
 
     def _create_cursor(self, cursor_state: Any, runtime_lookback_window: int = 0) -> ConcurrentCursor:
-        cursor = super()._create_cursor(cursor_state, runtime_lookback_window)
+        """The per-account cursor the CDK asks for: of the account whose windows are being made, if any (the incoming
+        state's are built before any account is known, and fitted to theirs when their windows are made)."""
         account, self._pending_account = self._pending_account, None
-        cursor = self._from_creation(cursor, account, runtime_lookback_window)
         step, self._pending_step = self._pending_step, None
-        if step is not None:
-            _size_windows(cursor, step)
-        return cursor
+        return cast(ConcurrentCursor, self._account_cursor(cursor_state, runtime_lookback_window, account, step))
 
     def close_partition(self, partition: Any) -> None:
         """Closes a window (each worker thread closes the windows it read): one at a time, since a refused window is
@@ -355,7 +372,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             if window is None or self._use_global_cursor:
                 super().close_partition(partition)
             elif window in self.refused_windows:
-                self._close_leaving_state(partition, window)
+                super().close_partition(partition)  # its account's cursor leaves it out (AccountWindows.close_partition)
             else:
                 end = _observed_end(window, self.first_page_served_at.pop(window, None))
                 if end is not None and self.settling is not None:
@@ -368,20 +385,6 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
                 super().close_partition(partition)
                 if self.open_pass_bounds is not None:
                     self.open_pass_bounds.closed(window)
-
-    def _close_leaving_state(self, partition: Any, window: StreamSlice) -> None:
-        """Closes a window that got an error the error handler let through (a refused account, ...) without adding it
-        to the account's complete range: the state stops before it, and the next sync reads it again. Added, the CDK
-        would merge it with the complete windows around it, and its records would never be asked for again."""
-        account_cursor = self._cursor_per_partition.get(self._to_partition_key(window.partition))
-        if account_cursor is None:
-            super().close_partition(partition)
-            return
-        account_cursor.close_partition = lambda partition: None  # type: ignore[method-assign]
-        try:
-            super().close_partition(partition)
-        finally:
-            del account_cursor.close_partition
 
     def _parses(self, raw: str) -> bool:
         """Whether the CDK reads this cursor value (only a value it read may stand for a window's newest). Of the
@@ -435,6 +438,82 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         return state
 
 
+# An account's windows when one window holds its whole range (windows.Plan.one_window).
+ONE_WINDOW = datetime.timedelta.max
+
+
+class AccountCursors:
+    """Builds an account's ConcurrentCursor as the CDK's factory builds it from the manifest's cursor (its
+    `create_concurrent_cursor_from_datetime_based_cursor`), or from that cursor with another `start_datetime` (the
+    account's creation) or `step` (the account's window length): what windows an account has is decided by the
+    definition the cursor is built from, not by changing the cursor afterwards."""
+
+    def __init__(self, create: Callable[..., ConcurrentCursor], definition: Dict[str, Any], start_format: str) -> None:
+        self._create = create
+        self._definition = definition
+        self._start_format = start_format
+
+    def create(
+        self, cursor_state: Any, lookback: int, start: Optional[datetime.datetime] = None, step: Optional[datetime.timedelta] = None
+    ) -> ConcurrentCursor:
+        definition = self._definition
+        if start is not None or step is not None:
+            definition = dict(definition)
+            if start is not None:
+                definition["start_datetime"] = {
+                    "type": "MinMaxDatetime", "datetime": start.strftime(self._start_format), "datetime_format": self._start_format,
+                }
+            if step is not None:
+                definition["step"] = _iso_duration(step)
+        return self._create(
+            component_definition=definition,
+            stream_state=copy.deepcopy(cursor_state),
+            runtime_lookback_window=datetime.timedelta(seconds=lookback),
+        )
+
+
+def _iso_duration(step: datetime.timedelta) -> str:
+    """`step` as the ISO 8601 duration a manifest's `step` holds; ONE_WINDOW as 100 years (more than any range)."""
+    if step == ONE_WINDOW:
+        return "P36500D"
+    seconds = step.total_seconds()
+    return f"PT{int(seconds)}S" if seconds == int(seconds) else f"PT{seconds}S"
+
+
+class AccountWindows:
+    """One account's cursor: the ConcurrentCursor AccountCursors built (everything but the two methods below is its),
+    remembering the state and lookback it was built from (so it can be built again for its account once that is
+    known, WindowCheckpointCursor._fitted).
+
+    - Its windows come newest first when there are several of a length sized for the account, so that the
+      open-records pass, which follows the newest window, runs while the older ones are read rather than after them
+      (the state still only moves over the complete range from its start).
+    - A window whose request got an error the error handler let through (a refused account, ...) is closed without
+      being added to the account's complete range: the state stops before it, and the next sync reads it again.
+      Added, the CDK would merge it with the complete windows around it, and its records would never be asked for
+      again (5)."""
+
+    def __init__(
+        self, inner: ConcurrentCursor, cursor_state: Any, lookback: int, refused: Set[StreamSlice], newest_first: bool
+    ) -> None:
+        self.inner = inner
+        self.cursor_state = cursor_state
+        self.lookback = lookback
+        self._refused = refused
+        self._newest_first = newest_first
+
+    def stream_slices(self) -> Iterable[StreamSlice]:
+        windows = list(self.inner.stream_slices())
+        return windows[-1:] + windows[:-1] if self._newest_first else windows
+
+    def close_partition(self, partition: Any) -> None:
+        if partition.to_slice() not in self._refused:
+            self.inner.close_partition(partition)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 class OpenPassBounds:
     """Where each account's open-records pass of settled records starts (11). The pass runs after the account's newest
     window and keeps the settled records created since `since` (the incoming state's, else start_date); a state that
@@ -472,22 +551,6 @@ def _instant(value: Any) -> Optional[datetime.datetime]:
     except ValueError:
         return None
     return instant if instant.tzinfo else instant.replace(tzinfo=datetime.timezone.utc)
-
-
-def _size_windows(cursor: ConcurrentCursor, step: datetime.timedelta) -> None:
-    """Makes an account's windows `step` long; several of them come newest first, so that the open-records pass,
-    which follows the newest window, runs while the older ones are read rather than after them (the state still
-    only moves over the complete range from its start)."""
-    cursor._slice_range = step
-    if step == datetime.timedelta.max or "stream_slices" in vars(cursor):
-        return
-    oldest_first = cursor.stream_slices
-
-    def newest_first() -> Iterator[StreamSlice]:
-        windows = list(oldest_first())
-        return iter(windows[-1:] + windows[:-1])
-
-    cursor.stream_slices = newest_first  # type: ignore[method-assign]
 
 
 def _accounts_in(incoming_state: Optional[Mapping[str, Any]]) -> Optional[Set[str]]:
@@ -761,20 +824,21 @@ class TwilioComponentFactory(ModelToComponentFactory):
             is_sequential_state=True,
             cursor_granularity=parse_duration(model.cursor_granularity) if model.cursor_granularity else None,
         )
-        accounts = ConcurrentCursorFactory(
-            functools.partial(
-                self.create_concurrent_cursor_from_datetime_based_cursor,
-                state_manager=state_manager,
-                model_type=model_type,
-                component_definition=component_definition,
-                stream_name=stream_name,
-                stream_namespace=stream_namespace,
-                config=config,
-                message_repository=NoopMessageRepository(),
-            )
+        create_account_cursor = functools.partial(
+            self.create_concurrent_cursor_from_datetime_based_cursor,
+            state_manager=state_manager,
+            model_type=model_type,
+            stream_name=stream_name,
+            stream_namespace=stream_namespace,
+            config=config,
+            message_repository=NoopMessageRepository(),
         )
+        accounts = ConcurrentCursorFactory(functools.partial(create_account_cursor, component_definition=component_definition))
+        start = self._start_of(model, config)
         partitions = _ProbingPartitions(partition_router)
         cursor = WindowCheckpointCursor(
+            windows=AccountCursors(create_account_cursor, component_definition, start.datetime_format if start else model.datetime_format),
+            stream_start=start.get_datetime(config=config) if start else None,
             counted_in_progress=not self.builds_parents,
             cursor_factory=accounts,
             partition_router=partitions,
@@ -790,6 +854,18 @@ class TwilioComponentFactory(ModelToComponentFactory):
         )
         partitions.cursor = cursor
         return cursor
+
+    def _start_of(self, model: DatetimeBasedCursorModel, config: Mapping[str, Any]) -> Optional[MinMaxDatetime]:
+        """The manifest cursor's start_datetime, as the CDK's factory reads it for the cursor's windows."""
+        if model.start_datetime is None:
+            return None
+        if isinstance(model.start_datetime, MinMaxDatetimeModel):
+            start = self.create_min_max_datetime(model=model.start_datetime, config=config)
+        else:
+            start = MinMaxDatetime.create(interpolated_string_or_min_max_datetime=model.start_datetime, parameters=model.parameters or {})
+        if not start.datetime_format:
+            start.datetime_format = model.datetime_format
+        return start
 
     def create_simple_retriever(self, model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
         retriever = super().create_simple_retriever(model, config, **kwargs)

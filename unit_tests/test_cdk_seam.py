@@ -356,3 +356,48 @@ def test_given_a_state_emitted_then_what_it_took_to_build_is_kept_and_the_final_
     cursor._emit_state_message(throttle=False)  # the end of the stream
     assert len(emitted) == 2
     assert len(emitted[-1].state.stream.stream_state.states) == 50
+
+
+@freeze_time(NOW)
+def test_given_an_account_created_after_start_date_then_its_windows_start_at_its_creation():
+    """AccountCursors builds an account's cursor from the manifest's definition with the creation as start_datetime:
+    no window for time before the account existed, and the state after its first window joins its windows."""
+    _, cursor = a_source_and_its_cursor()
+    account = "AC" + "1" * 32
+    cursor.account_created = {account: "2024-01-09T06:30:00Z"}
+    windows = [window.cursor_slice for window in cursor._account_cursor({}, 0, account, None).stream_slices()]
+    assert windows[0]["start_time"] == "2024-01-09T06:30:00Z"
+    assert [window.cursor_slice for window in cursor._account_cursor({}, 0, "AC" + "2" * 32, None).stream_slices()][0]["start_time"] < "2024-01-09"
+
+
+@freeze_time(NOW)
+def test_given_a_step_then_the_accounts_windows_have_it_newest_first_and_a_refused_one_is_left_out_of_its_range():
+    import datetime
+
+    from source_twilio.cdk_seam import ONE_WINDOW
+
+    _, cursor = a_source_and_its_cursor()
+    sized = cursor._account_cursor({}, 0, MAIN_ACCOUNT_SID, datetime.timedelta(hours=6))
+    windows = [window.cursor_slice for window in sized.stream_slices()]
+    starts = sorted(window["start_time"] for window in windows)
+    assert windows[0]["start_time"] == starts[-1] and len(windows) > 2  # the newest first, then oldest to newest
+    assert [window["start_time"] for window in windows[1:]] == starts[:-1]
+    one = [window.cursor_slice for window in cursor._account_cursor({}, 0, MAIN_ACCOUNT_SID, ONE_WINDOW).stream_slices()]
+    assert len(one) == 1 and one[0]["start_time"] == starts[0]
+
+    class Closed:
+        def __init__(self, cursor_slice):
+            self.window = StreamSlice(partition={}, cursor_slice=cursor_slice)
+
+        def to_slice(self):
+            return self.window
+
+    from airbyte_cdk.sources.types import StreamSlice
+
+    refused = Closed(windows[1])
+    cursor.refused_windows.add(refused.to_slice())
+    before = __import__("copy").deepcopy(sized.inner._concurrent_state)  # the complete ranges the CDK keeps
+    sized.close_partition(refused)
+    assert sized.inner._concurrent_state == before
+    sized.close_partition(Closed(windows[2]))
+    assert sized.inner._concurrent_state != before  # a complete window joins them
