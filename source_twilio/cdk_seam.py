@@ -34,10 +34,11 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    one-window plan's first page is served from that probe instead of asked again. Probes run a few accounts ahead of the windows being made
    (the cursor's partition router is a `_ProbingPartitions`, given by the factory), and every page request of every
    stream, probes included, holds one of `num_workers` request slots (TwilioRequester), so probing never adds to the
-   concurrency the user set. Uses `_cursor_per_partition`, `_to_partition_key`, `_create_cursor`,
-   `_generate_slices_from_partition`, `_global_cursor`, `_lookback_window`, and calls the retriever's
-   `_fetch_next_page` for a probe (the request a window's first page sends, built by the CDK: no public method
-   builds it).
+   concurrency the user set. Overrides `_create_cursor` (the CDK asks it for an account's cursor: built by
+   AccountCursors) and `_generate_slices_from_partition` (the account and plan whose windows the CDK makes next),
+   and calls the retriever's `_fetch_next_page` for a probe (the request a window's first page sends, built by the
+   CDK: no public method builds it). The incoming state is read from the state given to the constructor, in the
+   format the CDK documents, not from the CDK's attributes.
 5. A complete window moves the state to its end, a refused one never (`WindowCheckpointCursor.close_partition`). The
    CDK saves the newest record of a complete range, or the range's start when it held none: an account without
    messages would re-read every window since start_date on every sync. Closing a window observes its end as if a
@@ -61,14 +62,13 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    accounts, a first sync of messages, 222 STATEs of 23 KB, 8% of the CPU, all for Airbyte to store. Above
    SMALL_STATE_ACCOUNTS accounts, a STATE waits until the time since the last one is 1 / STATE_TIME_SHARE times
    what the last one took to build (29 STATEs in that sync); the final STATE is never held back.
-   Holding one back is safe: the next covers every window closed before it. Uses `_cursor_per_partition` and
-   `_last_emission_time`.
-9. What progress.py counts: page requests (in the request-slot wrapper), windows made and closed, and each probe's
-   count of records (its Plan's rows). Uses the cursor's `_stream_name` (whose counts they are), nothing else
-   private beyond (1) and (4).
+   Holding one back is safe: the next covers every window closed before it. Overrides `_throttle_state_message`
+   and `_emit_state_message` (timed), and reads `_last_emission_time`.
+9. What progress.py counts: page requests (TwilioRequester), windows made and closed, and each probe's count of
+   records (its Plan's rows), under the stream's name the factory gives the cursor. Nothing private beyond (1), (4).
 10. Lists whose records settle after they are listed (settling.py: Conversation Intelligence transcripts) hold each
     account's state before its oldest record still open, and keep where the complete windows end beside it
-    (`WindowCheckpointCursor.state`). Every page of such a list is looked at before any filter (`_link`), so an open
+    (`WindowCheckpointCursor.state`). Every page of such a list is looked at before any filter (TwilioRequester), so an open
     record the filter drops still holds the state. A child stream reads its parent with its own copy of the parent's
     state (incremental_dependency), through a parent stream the CDK builds with a second factory: the CDK's wrapper
     names its own class for that one, so `create_parent_stream_config_with_substream_wrapper` is the CDK's, with a
@@ -101,10 +101,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Set, Tuple, Type, cast
 
 import requests
-from airbyte_cdk.models import ConfiguredAirbyteCatalog, Level
+from airbyte_cdk.models import AirbyteStateMessage, ConfiguredAirbyteCatalog, Level
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 from airbyte_cdk.sources.declarative.incremental import ConcurrentCursorFactory, ConcurrentPerPartitionCursor
+from airbyte_cdk.sources.streams.checkpoint.per_partition_key_serializer import PerPartitionKeySerializer
 from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     DatetimeBasedCursor as DatetimeBasedCursorModel,
@@ -144,12 +145,11 @@ CHECKED_AGAINST = "7.39.1"
 
 # owner -> the private (or replaced) names this module relies on; unit_tests/test_cdk_seam.py checks every one.
 PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
-    ConcurrentDeclarativeSource: ("_constructor", "_connector_state_manager", "_config"),
+    ConcurrentDeclarativeSource: ("_constructor", "_config"),
     ModelToComponentFactory: ("_instantiate_parent_stream_state_manager",),
     ConcurrentPerPartitionCursor: (
         "_lock", "_emit_state_message", "_throttle_state_message", "_use_global_cursor", "_last_emission_time",
-        "_cursor_per_partition", "_to_partition_key", "_create_cursor", "_generate_slices_from_partition", "_global_cursor",
-        "_lookback_window",
+        "_create_cursor", "_generate_slices_from_partition",
     ),
     SimpleRetriever: ("_fetch_next_page",),
     HttpRequester: ("_http_client",),
@@ -190,6 +190,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         self.windows = windows  # builds each account's ConcurrentCursor
         self.stream_start = stream_start  # the manifest's start_datetime, evaluated: where windows start by default
         self.converter: Any = kwargs["connector_state_converter"]
+        self.cursor_field_key: str = kwargs["cursor_field"].cursor_field_key
         # False for a settling list's copy read as a child's parent (10): its windows, probes and estimate are the
         # child's business, and counting them under the list's own name would count that stream's windows twice.
         self.counted_in_progress = counted_in_progress
@@ -207,7 +208,21 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         self._window_ends: Dict[str, str] = {}
         self._open_lock = threading.Lock()
         self.partitions = cast(_ProbingPartitions, kwargs["partition_router"])
+        self.keys = PerPartitionKeySerializer()
+        # The incoming state as the CDK reads it (ConcurrentPerPartitionCursor._set_initial_state): each account's
+        # cursor, and the cursor of an account without one (a state migrated from one cursor for all accounts).
+        self.incoming, self.fallback, self.fallback_lookback = self._incoming_state(kwargs.get("stream_state") or {})
+        self._accounts: Set[str] = set(self.incoming)
         super().__init__(**kwargs)
+
+    def _incoming_state(self, state: Mapping[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any], int]:
+        per_account = {self.keys.to_partition_key(entry["partition"]): entry["cursor"] for entry in state.get("states") or []}
+        fallback = state.get(GLOBAL_FALLBACK_KEY) if "states" in state or GLOBAL_FALLBACK_KEY in state else state
+        key = self.cursor_field_key
+        if not fallback or key not in fallback:
+            return per_account, {}, int(state.get("lookback_window", 0))
+        value = self.converter.output_format(self.converter.parse_value(fallback[key]))
+        return per_account, {key: value}, int(state.get("lookback_window", 0))
 
     def note_listed(self, partition: StreamSlice, served: Optional[datetime.datetime]) -> None:
         """A window of a settling list had its first page served at `served` (Twilio's clock) (9)."""
@@ -289,19 +304,26 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             cursor_state = {self.cursor_field.cursor_field_key: self.converter.output_format(created)}
             cursor = self.windows.create(cursor_state, lookback, start=start, step=step)
         newest_first = step is not None and step != ONE_WINDOW
-        return AccountWindows(cursor, cursor_state, lookback, self.refused_windows, newest_first)
+        return AccountWindows(self, cursor, cursor_state, lookback, newest_first)
 
-    def _fitted(self, existing: "AccountWindows", account: Optional[str], step: Optional[datetime.timedelta]) -> "AccountWindows":
-        """An account's cursor built from the incoming state (before its account was known), or the one
-        `_account_cursor` builds from the same state for that account when it differs: windows of another length,
-        or windows that would start before the account's creation."""
+    def fit(self, existing: "AccountWindows") -> None:
+        """Called as the CDK asks an account's cursor for its windows: a cursor built from the incoming state (before
+        its account was known) is built again from that state for the account whose windows are being made
+        (`_pending_account`, `_pending_step`), when that differs: windows of another length, or windows that would
+        start before the account's creation. A cursor `_create_cursor` built for the account is left as it is."""
+        if self._pending_account is None and self._pending_step is None:
+            return
+        account, self._pending_account = self._pending_account, None
+        step, self._pending_step = self._pending_step, None
         if step is None:
             created = self._created(account)
             first = next(iter(existing.inner.stream_slices()), None) if created is not None else None
             lower = _instant(next(iter(first.cursor_slice.values()), None)) if first is not None else None
             if created is None or lower is None or lower >= created:
-                return existing
-        return self._account_cursor(existing.cursor_state, existing.lookback, account, step)
+                return
+        fitted = self._account_cursor(existing.cursor_state, existing.lookback, account, step)
+        with self._lock:
+            existing.become(fitted)
 
     def stream_slices(self) -> Iterable[StreamSlice]:
         try:
@@ -313,13 +335,10 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     def probe(self, partition: StreamSlice) -> None:
         """Asks for the first page of the account's whole range, unless it has at most one window anyway."""
         assert self._sizer is not None
-        key = self._to_partition_key(partition.partition)
-        account = account_of(partition.partition)
-        existing = self._cursor_per_partition.get(key)
-        if isinstance(existing, AccountWindows):
-            cursor = self._fitted(existing, account, None)
-        else:
-            cursor = self._account_cursor(self._global_cursor, self._lookback_window if self._global_cursor else 0, account, None)
+        key = self.keys.to_partition_key(partition.partition)
+        incoming = self.incoming.get(key)
+        state, lookback = (incoming, 0) if incoming is not None else (self.fallback, self.fallback_lookback if self.fallback else 0)
+        cursor = self._account_cursor(state, lookback, account_of(partition.partition), None)  # as the CDK will build it
         windows = [window.cursor_slice for window in cursor.inner.stream_slices()]
         whole = _whole_range(windows)
         if whole is None:
@@ -341,18 +360,12 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     def _generate_slices_from_partition(self, partition: StreamSlice, parent_state: Mapping[str, Any]) -> Iterable[StreamSlice]:
         if self._use_global_cursor:
             self._accounts_read.add(account_of(partition.partition))
-        account = account_of(partition.partition)
-        key = self._to_partition_key(partition.partition)
+        key = self.keys.to_partition_key(partition.partition)
+        self._accounts.add(key)
         plan = self._sizer.plan(key) if self._sizer is not None else None
-        step = None if plan is None else (ONE_WINDOW if plan.one_window else plan.step)
-        existing = self._cursor_per_partition.get(key)
-        if isinstance(existing, AccountWindows):  # built from the incoming state
-            fitted = self._fitted(existing, account, step)
-            if fitted is not existing:
-                with self._lock:
-                    self._cursor_per_partition[key] = cast(ConcurrentCursor, fitted)
-        else:
-            self._pending_account, self._pending_step = account, step  # for _create_cursor, which the CDK calls next
+        # for whichever builds or fits the account's cursor next: _create_cursor, or fit when the CDK asks for windows
+        self._pending_account = account_of(partition.partition)
+        self._pending_step = None if plan is None else (ONE_WINDOW if plan.one_window else plan.step)
         yield from super()._generate_slices_from_partition(partition, parent_state)
 
     def _create_cursor(self, cursor_state: Any, runtime_lookback_window: int = 0) -> ConcurrentCursor:
@@ -407,7 +420,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         since = now - self._last_emission_time
         if self._use_global_cursor:
             return None if since < self.CHILD_STATE_INTERVAL_SECONDS else now
-        if len(self._cursor_per_partition) > self.SMALL_STATE_ACCOUNTS and since * self.STATE_TIME_SHARE < self._state_cost:
+        if len(self._accounts) > self.SMALL_STATE_ACCOUNTS and since * self.STATE_TIME_SHARE < self._state_cost:
             return None
         return now
 
@@ -483,7 +496,7 @@ def _iso_duration(step: datetime.timedelta) -> str:
 class AccountWindows:
     """One account's cursor: the ConcurrentCursor AccountCursors built (everything but the two methods below is its),
     remembering the state and lookback it was built from (so it can be built again for its account once that is
-    known, WindowCheckpointCursor._fitted).
+    known, WindowCheckpointCursor.fit).
 
     - Its windows come newest first when there are several of a length sized for the account, so that the
       open-records pass, which follows the newest window, runs while the older ones are read rather than after them
@@ -494,15 +507,20 @@ class AccountWindows:
       again (5)."""
 
     def __init__(
-        self, inner: ConcurrentCursor, cursor_state: Any, lookback: int, refused: Set[StreamSlice], newest_first: bool
+        self, owner: "WindowCheckpointCursor", inner: ConcurrentCursor, cursor_state: Any, lookback: int, newest_first: bool
     ) -> None:
+        self._owner = owner
+        self._refused = owner.refused_windows
         self.inner = inner
         self.cursor_state = cursor_state
         self.lookback = lookback
-        self._refused = refused
         self._newest_first = newest_first
 
+    def become(self, other: "AccountWindows") -> None:
+        self.inner, self.cursor_state, self.lookback, self._newest_first = other.inner, other.cursor_state, other.lookback, other._newest_first
+
     def stream_slices(self) -> Iterable[StreamSlice]:
+        self._owner.fit(self)
         windows = list(self.inner.stream_slices())
         return windows[-1:] + windows[:-1] if self._newest_first else windows
 
@@ -933,16 +951,18 @@ _PARENT_FACTORY_KWARGS = frozenset(
 )
 
 
-def install_factory(source: ConcurrentDeclarativeSource, catalog: Optional[ConfiguredAirbyteCatalog]) -> None:
+def install_factory(
+    source: ConcurrentDeclarativeSource, catalog: Optional[ConfiguredAirbyteCatalog], state: Optional[List[AirbyteStateMessage]]
+) -> None:
     """The source's streams are built by a TwilioComponentFactory. airbyte-cdk 7.39.1's ConcurrentDeclarativeSource
     takes no component factory (a `component_factory=` keyword disappears into its **kwargs, and it always builds
     its own), so the source's own one is replaced right after the CDK's constructor, before any stream is built, by
-    one made with the same arguments: the message repository the source reads, its state manager and the catalog
-    (unit_tests/test_cdk_seam.py checks that nothing else differs). Upstream, a `component_factory` argument to
-    ConcurrentDeclarativeSource would remove this."""
+    one made with the same arguments: the message repository the source reads, a state manager of the same state
+    and the catalog (unit_tests/test_cdk_seam.py checks that nothing else differs). Upstream, a `component_factory`
+    argument to ConcurrentDeclarativeSource would remove this."""
     source._constructor = TwilioComponentFactory(
         message_repository=source._constructor.get_message_repository(),
-        connector_state_manager=source._connector_state_manager,
+        connector_state_manager=ConnectorStateManager(state=state),
         configured_catalog=catalog,
     )
 

@@ -60,7 +60,7 @@ class SourceTwilio(YamlDeclarativeSource):
                 self.config_error = error
                 prepared = dict(config)
         super().__init__(path_to_yaml="manifest.yaml", catalog=catalog, config=prepared, state=state, config_path=config_path)
-        install_factory(self, catalog)
+        install_factory(self, catalog, state)
 
     @staticmethod
     def prepare(

@@ -114,7 +114,7 @@ def test_given_a_source_then_its_factory_is_the_cdks_own_but_for_its_class():
     assert set(vars(ours)) - own == set(vars(cdk))
     assert {k: v for k, v in plain_attributes(ours).items() if k not in own} == plain_attributes(cdk)
     assert ours.get_message_repository() is cdk.get_message_repository()
-    assert ours._connector_state_manager is cdk._connector_state_manager
+    assert vars(ours._connector_state_manager) == vars(cdk._connector_state_manager)  # the same state, read the same
 
 
 @freeze_time(NOW)
@@ -322,6 +322,7 @@ def cursor_with_accounts(count):
     for index in range(count):
         partition = {"account_sid": f"AC{index:032d}"}
         cursor._cursor_per_partition[cursor._to_partition_key(partition)] = cursor._create_cursor({})
+        cursor._accounts.add(cursor._to_partition_key(partition))  # the accounts whose windows were made
     return cursor
 
 
