@@ -15,8 +15,8 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    every 600 s (a constant in its private `_throttle_state_message`): a sync killed nine minutes into a year of
    messages restarts nine minutes back. No manifest field or public hook sets it, so the factory builds the per-partition
    cursors as a subclass that emits one after every closed window, and every
-   `RECORDS_PER_STATE` records inside a long window. Uses `_lock`, `_emit_state_message`, `_use_global_cursor`,
-   `_last_emission_time`. The factory builds it from the arguments the CDK's own method would give the CDK's class
+   `RECORDS_PER_STATE` records inside a long window. Uses `_lock`, `_emit_state_message`, `_use_global_cursor`.
+   The factory builds it from the arguments the CDK's own method would give the CDK's class
    (`TwilioComponentFactory.create_concurrent_cursor_from_perpartition_cursor`; a test compares the two).
 2. No account starts at another account's cursor (`WindowCheckpointCursor.state`). The CDK saves the newest cursor of
    any partition under "state" and starts every partition without its own entry there (state.py says why that loses
@@ -63,7 +63,7 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    SMALL_STATE_ACCOUNTS accounts, a STATE waits until the time since the last one is 1 / STATE_TIME_SHARE times
    what the last one took to build (29 STATEs in that sync); the final STATE is never held back.
    Holding one back is safe: the next covers every window closed before it. Overrides `_throttle_state_message`
-   and `_emit_state_message` (timed), and reads `_last_emission_time`.
+   and `_emit_state_message` (timed).
 9. What progress.py counts: page requests (TwilioRequester), windows made and closed, and each probe's count of
    records (its Plan's rows), under the stream's name the factory gives the cursor. Nothing private beyond (1), (4).
 10. Lists whose records settle after they are listed (settling.py: Conversation Intelligence transcripts) hold each
@@ -143,17 +143,44 @@ from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
 
 CHECKED_AGAINST = "7.39.1"
 
-# owner -> the private (or replaced) names this module relies on; unit_tests/test_cdk_seam.py checks every one.
+# owner -> the private names this module relies on; unit_tests/test_cdk_seam.py checks every one on the installed CDK.
 PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
     ConcurrentDeclarativeSource: ("_constructor", "_config"),
     ModelToComponentFactory: ("_instantiate_parent_stream_state_manager",),
     ConcurrentPerPartitionCursor: (
-        "_lock", "_emit_state_message", "_throttle_state_message", "_use_global_cursor", "_last_emission_time",
-        "_create_cursor", "_generate_slices_from_partition",
+        "_lock", "_emit_state_message", "_throttle_state_message", "_use_global_cursor", "_create_cursor",
+        "_generate_slices_from_partition",
     ),
     SimpleRetriever: ("_fetch_next_page",),
     HttpRequester: ("_http_client",),
     HttpClient: ("_session",),
+}
+
+# Why each is used, and the upstream change that would make it unnecessary (a test checks each name has one).
+WHY_PRIVATE: Dict[str, str] = {
+    "_constructor": "install_factory replaces the source's factory: ConcurrentDeclarativeSource takes no "
+    "component_factory (it did before 7.x); accepting one again removes this.",
+    "_config": "use_config gives a verb's streams the config it was passed, which read completes with what the "
+    "accounts are; streams() reading its config argument (instead of the constructor's) removes this.",
+    "_instantiate_parent_stream_state_manager": "the parent wrapper must build parents with this factory's class "
+    "and takes the parent's state as the CDK's does; a factory class attribute for substream factories removes this.",
+    "_lock": "a STATE inside a long window is emitted under the cursor's lock, as the CDK emits its own; a public "
+    "checkpoint() on the cursor removes this.",
+    "_emit_state_message": "overridden to time each STATE and called for the one every RECORDS_PER_STATE records; a "
+    "public checkpoint interval removes this.",
+    "_throttle_state_message": "overridden: a STATE after every window instead of every 600 s (1, 8); a configurable "
+    "state interval removes this.",
+    "_use_global_cursor": "one cursor for all accounts (children) is told apart from one per account; it can change "
+    "with the incoming state, so it is read, not copied; a public property removes this.",
+    "_create_cursor": "overridden: each account's cursor is built by AccountCursors (its start and step); a cursor "
+    "factory that is given the partition removes this.",
+    "_generate_slices_from_partition": "overridden: the account and plan whose windows are made next; a per-partition "
+    "hook for slices removes this.",
+    "_fetch_next_page": "a probe sends the request a window's first page sends, built by the retriever; a public "
+    "method for one page removes this.",
+    "_http_client": "the requester's session gets the deadline adapter (12); a transport hook on HttpRequester "
+    "removes this.",
+    "_session": "the same: HttpClient builds its session itself; a session argument passed by HttpRequester removes this.",
 }
 
 class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
@@ -172,7 +199,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     RECORDS_PER_STATE = 5000
     SMALL_STATE_ACCOUNTS = 20
     STATE_TIME_SHARE = 0.02
-    _state_cost = 0.0
+    _state_cost = 0.0  # seconds the last STATE took to build
+    _last_state_at = 0.0  # time.time() of the last STATE
 
     def __init__(
         self,
@@ -415,20 +443,23 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
 
     def _throttle_state_message(self) -> Optional[float]:
         """None (no STATE now) for a one-cursor child within a second of its last STATE, or for a state of more than
-        SMALL_STATE_ACCOUNTS accounts too soon after its last (8); else the time now."""
+        SMALL_STATE_ACCOUNTS accounts too soon after its last (8); else the time now (the CDK then emits one: when
+        this answers a time is when this cursor's last STATE went out)."""
         now = time.time()
-        since = now - self._last_emission_time
+        since = now - self._last_state_at
         if self._use_global_cursor:
-            return None if since < self.CHILD_STATE_INTERVAL_SECONDS else now
-        if len(self._accounts) > self.SMALL_STATE_ACCOUNTS and since * self.STATE_TIME_SHARE < self._state_cost:
+            if since < self.CHILD_STATE_INTERVAL_SECONDS:
+                return None
+        elif len(self._accounts) > self.SMALL_STATE_ACCOUNTS and since * self.STATE_TIME_SHARE < self._state_cost:
             return None
+        self._last_state_at = now
         return now
 
     def _emit_state_message(self, throttle: bool = True) -> None:
         """The CDK's, timed: what the last STATE took to build is what `_throttle_state_message` spaces them by."""
-        before, started = self._last_emission_time, time.perf_counter()
+        before, started = self._last_state_at, time.perf_counter()
         super()._emit_state_message(throttle)
-        if not throttle or self._last_emission_time != before:
+        if not throttle or self._last_state_at != before:
             self._state_cost = time.perf_counter() - started
 
     @property

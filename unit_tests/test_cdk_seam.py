@@ -194,6 +194,14 @@ def test_given_a_child_with_a_saved_state_then_its_parent_is_built_as_the_cdk_bu
     assert (ours.parent_key, ours.partition_field, ours.incremental_dependency) == (cdk.parent_key, cdk.partition_field, cdk.incremental_dependency)
 
 
+def test_given_the_private_names_then_there_are_few_and_each_says_why():
+    from source_twilio.cdk_seam import WHY_PRIVATE
+
+    names = [name for names in PRIVATE_NAMES.values() for name in names]
+    assert sorted(WHY_PRIVATE) == sorted(names)
+    assert all(len(reason) > 40 and "removes this" in reason for reason in WHY_PRIVATE.values())
+
+
 def test_given_the_cdk_methods_the_seam_calls_then_their_signatures_are_the_ones_checked():
     """`_emit_state_message(throttle=...)` and `_throttle_state_message()` keep the signatures the seam calls."""
     from airbyte_cdk.sources.declarative.incremental import ConcurrentPerPartitionCursor
@@ -339,7 +347,7 @@ def test_given_a_state_of_many_accounts_when_the_last_one_was_recent_then_the_ne
 
     cursor = cursor_with_accounts(accounts)
     cursor._state_cost = 0.010
-    cursor._last_emission_time = time.time() - seconds_since_last
+    cursor._last_state_at = time.time() - seconds_since_last
 
     assert (cursor._throttle_state_message() is None) is held_back
 
