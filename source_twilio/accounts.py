@@ -19,6 +19,7 @@ a message.
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import threading
 import time
@@ -27,7 +28,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, cast
 
 import requests
 
-from .config import ConfigError, TwilioUnavailable, hide_secrets
+from .config import ConfigError, TwilioUnavailable, hide_secrets, settings_of
 from .dates import ISO_INSTANT, to_iso_utc
 
 logger = logging.getLogger("airbyte")
@@ -88,7 +89,10 @@ class AccountDirectory:
 
     @classmethod
     def access(cls, config: Mapping[str, Any]) -> Access:
-        key = (config["__hosts"]["api"], config["__username"], config["__password"], config["account_sid"], *(config.get("account_sids") or ()))
+        settings = settings_of(config)
+        # the credentials by a digest of them: the cache holds no secret
+        credentials = hashlib.sha256(f"{settings.username}:{settings.password}".encode()).hexdigest()
+        key = (settings.hosts["api"], credentials, config["account_sid"], *(config.get("account_sids") or ()))
         with cls._listing_lock:
             if key not in cls._cache:
                 cls._cache[key] = _resolve(config)
@@ -106,10 +110,10 @@ class AccountDirectory:
 
 
 def _resolve(config: Mapping[str, Any]) -> Access:
-    api = config["__hosts"]["api"]
+    api = settings_of(config).hosts["api"]
     own = config["account_sid"]
-    key_sid = config["__key_sid"]
-    main_credentials = (config["__username"], config["__password"])
+    key_sid = settings_of(config).key_sid
+    main_credentials = (settings_of(config).username, settings_of(config).password)
     session = requests.Session()
     try:
         status, listed = _list_accounts(session, api, main_credentials, config)
@@ -191,7 +195,7 @@ def _standard_key_access(session: requests.Session, api: str, own: str, credenti
     others = [sid for sid in config.get("account_sids") or [] if sid != own]
     skipped = f" and the {len(others)} account(s) listed in account_sids besides it ({', '.join(others)})" if others else " and every subaccount"
     notice = (
-        f"The API key {config['__key_sid']} is a Standard key: Twilio lets it read only account {own} and denies it the "
+        f"The API key {settings_of(config).key_sid} is a Standard key: Twilio lets it read only account {own} and denies it the "
         f"Accounts API, Keys and subaccounts. Skipping the accounts and keys streams{skipped}. To sync them, use a Main "
         "API key (Console > Account > API keys & tokens) or the account's Auth Token."
     )
@@ -242,12 +246,12 @@ def status_now(config: Mapping[str, Any], account_sid: str) -> Optional[str]:
     process and account: "closed" when Twilio answers 404, None when it refuses the main credentials too (they are what
     changed) or cannot say. The account list was read when the sync started; a subaccount may have been suspended or
     closed since."""
-    key = (config["__hosts"]["api"], account_sid)
+    key = (settings_of(config).hosts["api"], account_sid)
     with _status_lock:
         if key not in _statuses:
-            url = f"{config['__hosts']['api']}/2010-04-01/Accounts/{account_sid}.json"
+            url = f"{settings_of(config).hosts['api']}/2010-04-01/Accounts/{account_sid}.json"
             try:
-                status, page = _get_page(requests.Session(), url, (config["__username"], config["__password"]))
+                status, page = _get_page(requests.Session(), url, (settings_of(config).username, settings_of(config).password))
             except Exception:  # noqa: BLE001 (cannot say: the refusal is then read as a credentials change, not an error)
                 status, page = 0, None
             _statuses[key] = "closed" if status == 404 else (page or {}).get("status") if status == 200 else None

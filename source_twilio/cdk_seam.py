@@ -131,7 +131,7 @@ from isodate import parse_duration
 from pydantic.v1 import BaseModel
 
 from . import progress
-from .config import DEFAULT_NUM_WORKERS
+from .config import DEFAULT_NUM_WORKERS, settings_of
 from .deadline import with_deadline
 from .errors import reads_as_empty
 from .records import TwilioListExtractor, account_of, forget_parsed_page, parsed_page
@@ -926,7 +926,8 @@ class TwilioComponentFactory(ModelToComponentFactory):
         """A stream's requester learns its cursor and request slots; a windowed stream's cursor gets a WindowSizer whose
         probes go through the stream's own retriever (the request a window's first page sends), and whose one-window
         plans' first pages that requester then serves."""
-        workers = max(1, int(config.get("__num_workers") or DEFAULT_NUM_WORKERS))
+        settings = settings_of(config)
+        workers = max(1, settings.num_workers or DEFAULT_NUM_WORKERS)
         slots = self.slots.setdefault(workers, threading.BoundedSemaphore(workers))
         extractor = getattr(getattr(retriever, "record_selector", None), "extractor", None)
         windowed = isinstance(extractor, TwilioListExtractor) and extractor.windowed
@@ -935,12 +936,11 @@ class TwilioComponentFactory(ModelToComponentFactory):
             return
         open_pass = open_record_pass(retriever.name, config)
         if open_pass is not None and open_pass.settled and cursor.counted_in_progress:
-            since = (config.get("__open_since") or {}).get(retriever.name) or {}
-            cursor.open_pass_bounds = OpenPassBounds(since, str(config.get("__start", "")), str(config.get("__end", "")))
+            cursor.open_pass_bounds = OpenPassBounds(settings.open_since.get(retriever.name) or {}, settings.start, settings.end)
         if windowed:
-            cursor.account_created = config.get("__account_created") or {}
+            cursor.account_created = settings.account_created
         paginator = retriever.paginator
-        if not (windowed and config.get("__sized_windows", False)) or (paginator is not None and paginator.get_initial_token() is not None):
+        if not (windowed and settings.sized_windows) or (paginator is not None and paginator.get_initial_token() is not None):
             return
 
         def probe(whole: StreamSlice) -> Any:

@@ -31,8 +31,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional
 from airbyte_cdk.sources.types import StreamSlice, StreamState
 
 from .parents import SharedParentPartitionRouter
+from .config import settings_of
 
-LISTED_CURSORS = "__listed_cursors"
 CURSOR_FIELD = "date_updated"
 
 
@@ -45,8 +45,9 @@ class ChangedRecordsPartitionRouter(SharedParentPartitionRouter):
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         super().__post_init__(parameters)
         self._mutex = threading.Lock()
-        self._newest: Dict[str, str] = dict(((self.config.get(LISTED_CURSORS) or {}).get(self.stream_name) or {}))
-        self._lookback = timedelta(minutes=int(self.config.get("__lookback_minutes") or 0))
+        settings = settings_of(self.config)
+        self._newest: Dict[str, str] = dict(settings.listed_cursors.get(self.stream_name) or {})
+        self._lookback = timedelta(minutes=settings.lookback_minutes)
         self._saved = {workspace: _instant(value) for workspace, value in self._newest.items()}
 
     def select(self, slices: List[StreamSlice]) -> Iterable[StreamSlice]:

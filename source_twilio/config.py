@@ -1,13 +1,16 @@
 """Reading the user's config: validation with messages a person can act on, and the derived values the manifest uses.
 
 The manifest cannot compute hosts from `region`/`edge`, choose between auth token and API key, or turn a plain
-date into a timestamp, so `normalize_config` does it once, before any stream is built, and stores the results
-under keys that start with `__` (they never reach the spec or the UI):
+date into a timestamp, so `normalize_config` does it once, before any stream is built, into one typed, frozen
+Settings object kept under the config's `settings` key (it never reaches the spec or the UI). The manifest reads
+it as `config['settings'].start`, components as `settings_of(config).start`:
 
     {"account_sid": "AC...", "auth_token": "...", "start_date": "2024-01-01", "num_worker": 5}
-    -> {... the same ..., "__start": "2024-01-01T00:00:00Z", "__end": "", "__num_workers": 5,
-        "__username": "AC...", "__password": "...", "__key_sid": "",
-        "__hosts": {"api": "https://api.twilio.com", "monitor": "https://monitor.twilio.com", ...}}
+    -> {... the same ..., "settings": Settings(start="2024-01-01T00:00:00Z", end="...", num_workers=5,
+        username="AC...", key_sid="", hosts={"api": "https://api.twilio.com", ...}, ...)}
+
+source.py adds what the incoming state and catalog decide (`with_state`) and, for `read`, what the accounts are
+(`with_accounts`): each a new Settings, replacing the one before it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ import json
 import logging
 import os
 import re
+import dataclasses
+from dataclasses import dataclass
+from dataclasses import field as attribute
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from importlib import resources
@@ -91,9 +97,9 @@ CALL_SUMMARY_REREAD_MINUTES = 4 * 60 + 30
 def retention_notes(config: Mapping[str, Any]) -> List[str]:
     """One line per stream whose start Twilio's retention moved, for the sync's log."""
     return [
-        f"The sync starts at {config['__start']}, but Twilio keeps {stream} {RETENTION_DAYS[stream]} days: it starts at {start}."
-        for stream, start in config["__stream_starts"].items()
-        if start != config["__start"]
+        f"The sync starts at {settings_of(config).start}, but Twilio keeps {stream} {RETENTION_DAYS[stream]} days: it starts at {start}."
+        for stream, start in settings_of(config).stream_starts.items()
+        if start != settings_of(config).start
     ]
 
 
@@ -265,7 +271,8 @@ def hide_secrets(config: Mapping[str, Any], credentials: Iterable[Tuple[str, str
     """Registers what the CDK's log filter cannot know is secret: the password (auth token or key secret), every
     subaccount token seen in `Accounts.json`, and the Basic-auth header value made from each (username, password)
     pair. `--debug` logs every request's headers and every response's body; with this they show `****` instead."""
-    for username, password in [(config.get("__username", ""), config.get("__password")), *credentials]:
+    settings = settings_of(config)
+    for username, password in [(settings.username, settings.password), *credentials]:
         if not password:
             continue
         for secret in (str(password), basic_credentials(username, str(password))):
@@ -317,8 +324,59 @@ def schema_problems(config: Mapping[str, Any], schema: Mapping[str, Any]) -> Lis
     return list(problems.values())
 
 
+# The one key of the config under which the connector keeps what it derived (Settings).
+SETTINGS = "settings"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the connector derived from the user's config, typed; the user's own fields stay in the config as given.
+    Frozen: a verb's streams all read the same one (a new one replaces it, never a change in place)."""
+
+    start: str  # the sync's start (start_date, sync_last_n_days or the default), ISO instant
+    end: str  # end_date or now, whichever is earlier
+    day_after_end: str  # the day after `end`, YYYY-MM-DD: the last whole-day window's end
+    stream_starts: Dict[str, str]  # stream -> its start when Twilio keeps it less long than `start` (RETENTION_DAYS)
+    retention: Dict[str, str]  # stream -> how far back it may be asked, an ISO duration (retention_request_parameters)
+    lookback_minutes: int
+    call_summary_lookback_minutes: int
+    num_workers: int
+    slice_step: str  # the window length of slice_step_duration (or the default), an ISO duration
+    sized_windows: bool  # windows sized by each account's history (windows.py), unless slice_step_duration is set
+    key_sid: str  # api_key_sid, or ""
+    username: str  # the Basic-auth user: the API key SID or the account SID
+    password: str = attribute(repr=False)  # the auth token or the key secret
+    main_authorization: str = attribute(repr=False)  # the Basic-auth header value of the main credentials
+    hosts: Dict[str, str] = attribute(default_factory=dict)  # product -> base URL (region, edge, or the emulator)
+    page_sizes: Dict[str, int] = attribute(default_factory=dict)  # stream -> PageSize (page_sizes.json)
+    intelligence_redacted: str = "true"  # "true" / "false", as Twilio's Redacted parameter takes it
+    # From the incoming state and catalog (source.prepare)
+    sync_id: str = ""  # this sync's id: lists read once per sync for several streams are kept under it (parents.py)
+    conversations_changed_since: str = ""
+    conversations_read_accounts: List[str] = attribute(default_factory=list)
+    open_since: Dict[str, Dict[str, str]] = attribute(default_factory=dict)
+    listed_cursors: Dict[str, Dict[str, str]] = attribute(default_factory=dict)
+    settled_since: Dict[str, Dict[str, Tuple[str, str]]] = attribute(default_factory=dict)
+    # From the accounts (source.read)
+    product_auth: Dict[str, str] = attribute(default_factory=dict, repr=False)  # account SID -> its Authorization header
+    suspended_accounts: List[str] = attribute(default_factory=list)
+    account_created: Dict[str, str] = attribute(default_factory=dict)  # account SID -> its date_created
+
+    def replaced(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def settings_of(config: Mapping[str, Any]) -> Settings:
+    """The Settings of a normalised config."""
+    return cast(Settings, config[SETTINGS])
+
+
+def with_settings(config: Mapping[str, Any], settings: Settings) -> MutableMapping[str, Any]:
+    return {**config, SETTINGS: settings}
+
+
 def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) -> MutableMapping[str, Any]:
-    """The config plus the derived `__` keys; raises ConfigError listing every problem."""
+    """The config plus its Settings; raises ConfigError listing every problem."""
     check_config(config, now)
     now = now or datetime.now(timezone.utc)
     # SIDs are compared everywhere after this, so they are stripped once, here.
@@ -336,31 +394,28 @@ def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) 
     stream_starts = {stream: format_datetime(max(start, cast(datetime, retention_floor(stream, now)))) for stream in RETENTION_DAYS}
     workers = config.get("num_workers", config.get("num_worker", DEFAULT_NUM_WORKERS))
     key_sid = (config.get("api_key_sid") or "").strip()
-    result.update(
-        {
-            "__start": format_datetime(start),
-            "__stream_starts": stream_starts,
-            # How far back each stream may be asked, as an ISO duration, for retention_request_parameters.
-            "__retention": {stream: duration_isoformat(timedelta(days=days) - RETENTION_SLACK) for stream, days in RETENTION_DAYS.items()},
-            "__call_summary_lookback_minutes": max(int(config.get("lookback_window") or DEFAULT_LOOKBACK_MINUTES), CALL_SUMMARY_REREAD_MINUTES),
-            "__end": format_datetime(min(end, now) if end else now),
-            "__day_after_end": ((min(end, now) if end else now) + timedelta(days=1)).strftime("%Y-%m-%d"),
-            "__lookback_minutes": int(config.get("lookback_window") or DEFAULT_LOOKBACK_MINUTES),
-            "__num_workers": int(workers),
-            "__slice_step": config.get("slice_step_duration") or DEFAULT_SLICE_STEP,
-            # Without a slice_step_duration of the user's, each account's windows are as long as its history needs
-            # (windows.py); with one, every window is that long.
-            "__sized_windows": not config.get("slice_step_duration"),
-            "__key_sid": key_sid,
-            "__username": key_sid or result["account_sid"],
-            "__password": config.get("api_key_secret") if key_sid else config.get("auth_token"),
-            "__main_authorization": "Basic "
-            + basic_credentials(key_sid or result["account_sid"], cast(str, config.get("api_key_secret") if key_sid else config.get("auth_token"))),
-            "__hosts": dict(hosts(config)),
-            "__page_sizes": page_sizes(),
-            # Conversation Intelligence sentences and operator results: Twilio's redacted version unless the user asks
-            # for the unredacted one (intelligence.py says why redacted is the default).
-            "__intelligence_redacted": "false" if config.get("intelligence_unredacted") is True else "true",
-        }
+    password = cast(str, config.get("api_key_secret") if key_sid else config.get("auth_token"))
+    result[SETTINGS] = Settings(
+        start=format_datetime(start),
+        stream_starts=stream_starts,
+        retention={stream: duration_isoformat(timedelta(days=days) - RETENTION_SLACK) for stream, days in RETENTION_DAYS.items()},
+        call_summary_lookback_minutes=max(int(config.get("lookback_window") or DEFAULT_LOOKBACK_MINUTES), CALL_SUMMARY_REREAD_MINUTES),
+        end=format_datetime(min(end, now) if end else now),
+        day_after_end=((min(end, now) if end else now) + timedelta(days=1)).strftime("%Y-%m-%d"),
+        lookback_minutes=int(config.get("lookback_window") or DEFAULT_LOOKBACK_MINUTES),
+        num_workers=int(workers),
+        slice_step=config.get("slice_step_duration") or DEFAULT_SLICE_STEP,
+        # Without a slice_step_duration of the user's, each account's windows are as long as its history needs
+        # (windows.py); with one, every window is that long.
+        sized_windows=not config.get("slice_step_duration"),
+        key_sid=key_sid,
+        username=key_sid or result["account_sid"],
+        password=password,
+        main_authorization="Basic " + basic_credentials(key_sid or result["account_sid"], password),
+        hosts=dict(hosts(config)),
+        page_sizes=page_sizes(),
+        # Conversation Intelligence sentences and operator results: Twilio's redacted version unless the user asks
+        # for the unredacted one (intelligence.py says why redacted is the default).
+        intelligence_redacted="false" if config.get("intelligence_unredacted") is True else "true",
     )
     return result

@@ -40,6 +40,7 @@ from .hosts import redirected_elsewhere, without_query
 from .open_records import ACCOUNT_PATH
 from .records import page_problem, parsed_page
 from .refusals import EVERY_STREAM, Refusals
+from .config import settings_of
 
 logger = logging.getLogger("airbyte")
 
@@ -327,8 +328,8 @@ class TwilioErrorHandler(ErrorHandler):
                 logger.warning(message)  # the CDK logs a retry as "Rate limit exceeded (HTTP 200)", which misleads
                 return ErrorResolution(response_action=ResponseAction.RETRY, failure_type=FailureType.transient_error, error_message=message)
             return SUCCESS_RESOLUTION
-        main = self.config.get("__main_authorization")
-        suspended = self.config.get("__suspended_accounts") or ()
+        main = settings_of(self.config).main_authorization
+        suspended = settings_of(self.config).suspended_accounts
         answer = answer_of(
             response_or_exception, self._stream, main, suspended, self._accounts_by_authorization(), self.config.get("account_sid")
         )
@@ -349,9 +350,10 @@ class TwilioErrorHandler(ErrorHandler):
         return resolution
 
     def _accounts_by_authorization(self) -> Mapping[str, str]:
-        accounts = {header: account for account, header in (self.config.get("__product_auth") or {}).items()}
-        if self.config.get("__main_authorization") and self.config.get("account_sid"):
-            accounts.setdefault(self.config["__main_authorization"], self.config["account_sid"])
+        settings = settings_of(self.config)
+        accounts = {header: account for account, header in settings.product_auth.items()}
+        if settings.main_authorization and self.config.get("account_sid"):
+            accounts.setdefault(settings.main_authorization, self.config["account_sid"])
         return accounts
 
     def backoff_time(self, response_or_exception: Any, attempt_count: int = 0) -> Optional[float]:

@@ -12,7 +12,7 @@ Everything the pass does is declared here, once, per stream:
   have no status filter, so their pass reads the list unfiltered (UNFILTERED), newest first, while a page still
   holds an open message (a message is queued when it is created: open ones are the newest).
 - `settled`: queries for records that are final yet keep an empty cursor for good. Twilio cannot filter them by
-  date, so only those created since the account's sync start are kept (`config['__open_since']`, computed from
+  date, so only those created since the account's sync start are kept (`Settings.open_since`, computed from
   the incoming state by `state.open_pass_since`, else `start_date`), and paging stops below it (lists are newest
   first).
 
@@ -29,6 +29,7 @@ from typing import Any, Callable, Mapping, Optional, Tuple
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from .dates import to_iso_utc
+from .config import settings_of
 
 # A 2010 API path names its account: /2010-04-01/Accounts/AC.../Calls.json (request URLs and Airbyte's state).
 ACCOUNT_PATH = re.compile(r"/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/(.+)")
@@ -87,7 +88,8 @@ class OpenRecordPass:
         if index >= len(queries) or not queries[index][1]:
             return self.is_open
         account = ACCOUNT_PATH.search(urlsplit(url).path)
-        since = ((config.get("__open_since") or {}).get(self.stream) or {}).get(account.group(1) if account else "", config.get("__start", ""))
+        settings = settings_of(config)
+        since = (settings.open_since.get(self.stream) or {}).get(account.group(1) if account else "", settings.start)
         return lambda record: self.is_open(record) and (to_iso_utc(record.get("date_created")) or "") >= since
 
     def is_settled(self, url: str, config: Mapping[str, Any]) -> bool:
@@ -110,7 +112,7 @@ OPEN_RECORD_PASSES = {
 
 
 def is_newest_window(cursor_slice: Optional[Mapping[str, Any]], sync_end: str) -> bool:
-    """Whether a window is its account's newest (it ends at the sync's end, `config['__end']`): the pass runs after it
+    """Whether a window is its account's newest (it ends at the sync's end, `Settings.end`): the pass runs after it
     (paging.TwilioPagination), and once it has closed the pass has run (cdk_seam.OpenPassBounds)."""
     end = (cursor_slice or {}).get("end_time")
     return bool(end) and str(end) >= sync_end

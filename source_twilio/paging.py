@@ -25,6 +25,7 @@ from .hosts import next_link_on_request_host, without_query
 from .open_records import is_newest_window, open_record_pass
 from .records import parsed_page
 from .result_limit import ResultLimit
+from .config import settings_of
 
 
 @dataclass
@@ -100,7 +101,7 @@ class TwilioPagination(PaginationStrategy):
         if not link:
             return None
         if "meta" not in body and link.startswith("/") and not link.startswith("//"):
-            absolute = self.config["__hosts"]["api"] + link  # relative to the API's base (the emulator's has a path)
+            absolute = settings_of(self.config).hosts["api"] + link  # relative to the API's base (the emulator's has a path)
         else:
             absolute = urljoin(request_url, link)
         followed = next_link_on_request_host(absolute, request_url)
@@ -114,11 +115,11 @@ class TwilioPagination(PaginationStrategy):
         return followed
 
     def _is_newest_window(self, stream_slice: Optional[StreamSlice]) -> bool:
-        return is_newest_window(stream_slice.cursor_slice if stream_slice is not None else None, self.config["__end"])
+        return is_newest_window(stream_slice.cursor_slice if stream_slice is not None else None, settings_of(self.config).end)
 
     def _pass_url(self, url: str, index: int) -> Optional[str]:
         assert self._open_pass is not None
-        query = self._open_pass.query_string(index, self.config, self.config["__page_sizes"][self._stream])
+        query = self._open_pass.query_string(index, self.config, settings_of(self.config).page_sizes[self._stream])
         if query is None:
             return None
         scheme, netloc, path, _, _ = urlsplit(url)

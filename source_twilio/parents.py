@@ -37,8 +37,8 @@ from airbyte_cdk.sources.declarative.partition_routers.substream_partition_route
     SubstreamPartitionRouter,
 )
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+from .config import settings_of
 
-SYNC_ID = "__sync_id"
 
 
 class SharedLists:
@@ -100,7 +100,7 @@ class SharedParentPartitionRouter(PartitionRouter):
 
     def stream_slices(self) -> Iterable[StreamSlice]:
         parent = self.router.parent_stream_configs[0]
-        sync = self.config.get(SYNC_ID)
+        sync = settings_of(self.config).sync_id
         for partition in parent.stream.generate_partitions():
             def read(partition: Any = partition) -> List[StreamSlice]:
                 return list(self._slices_of(parent, partition))

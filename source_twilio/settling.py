@@ -35,7 +35,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
 from airbyte_cdk.sources.types import StreamSlice, StreamState
 
-from .config import format_datetime, parse_user_datetime
+from .config import format_datetime, parse_user_datetime, settings_of
 from .dates import to_iso_utc
 from .records import account_of
 
@@ -125,7 +125,7 @@ class SettledRecordFilter(RecordFilter):
     with `children_of`, only those with children to read, for that child stream.
 
     YAML could say it only with the list's statuses and the account's value spelled out in every condition that needs
-    them; here both come from one table (SETTLING) and one value per account (`config['__settled_since']`).
+    them; here both come from one table (SETTLING) and one value per account (`Settings.settled_since`).
     """
 
     stream: str = ""
@@ -144,7 +144,7 @@ class SettledRecordFilter(RecordFilter):
     ) -> Iterable[Mapping[str, Any]]:
         settling = self._settling
         account = account_of(stream_slice.partition) if stream_slice is not None else None
-        since = ((self.config.get("__settled_since") or {}).get(self.children_of or settling.stream) or {}).get(account or "")
+        since = (settings_of(self.config).settled_since.get(self.children_of or settling.stream) or {}).get(account or "")
         for record in records:
             changed = not since or not settling.read_as_it_is(record, *since)
             if self.children_of:

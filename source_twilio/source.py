@@ -30,10 +30,8 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import install_factory, use_config
 from .refusals import Refusals
-from .config import ConfigError, hide_secrets, normalize_config, retention_notes
+from .config import SETTINGS, ConfigError, hide_secrets, normalize_config, retention_notes, settings_of
 from .progress import start_read
-from .changed import LISTED_CURSORS
-from .parents import SYNC_ID
 from .settling import settled_since
 from .state import conversations_changed_since, conversations_read_accounts, listed_cursors, open_pass_since, stream_states
 
@@ -63,6 +61,12 @@ class SourceTwilio(YamlDeclarativeSource):
         install_factory(self, catalog, state)
 
     @staticmethod
+    def write_config(config: Mapping[str, Any], config_path: str) -> None:
+        """The entrypoint writes the config it runs with to its temporary directory: the user's fields, as JSON (the
+        Settings object is derived from them, and no JSON)."""
+        YamlDeclarativeSource.write_config({key: value for key, value in config.items() if key != SETTINGS}, config_path)
+
+    @staticmethod
     def prepare(
         config: Mapping[str, Any],
         catalog: Optional[ConfiguredAirbyteCatalog] = None,
@@ -70,14 +74,17 @@ class SourceTwilio(YamlDeclarativeSource):
     ) -> MutableMapping[str, Any]:
         """The config the streams are built from: validated, normalised, plus what the incoming state decides."""
         prepared = normalize_config(config)
-        # Lists read once per sync for several streams are kept under this sync's id (parents.py).
-        prepared[SYNC_ID] = uuid.uuid4().hex
         states = stream_states(state)
-        prepared["__conversations_changed_since"] = conversations_changed_since(catalog, states, prepared["__lookback_minutes"])
-        prepared["__conversations_read_accounts"] = conversations_read_accounts(catalog, states)
-        prepared["__open_since"] = open_pass_since(states, prepared["__lookback_minutes"])
-        prepared[LISTED_CURSORS] = listed_cursors(catalog, states)
-        prepared["__settled_since"] = settled_since(states)
+        settings = settings_of(prepared)
+        prepared[SETTINGS] = settings.replaced(
+            # Lists read once per sync for several streams are kept under this sync's id (parents.py).
+            sync_id=uuid.uuid4().hex,
+            conversations_changed_since=conversations_changed_since(catalog, states, settings.lookback_minutes),
+            conversations_read_accounts=conversations_read_accounts(catalog, states),
+            open_since=open_pass_since(states, settings.lookback_minutes),
+            listed_cursors=listed_cursors(catalog, states),
+            settled_since=settled_since(states),
+        )
         hide_secrets(prepared)
         return prepared
 
@@ -102,13 +109,14 @@ class SourceTwilio(YamlDeclarativeSource):
 
     @staticmethod
     def _probe_account(config: Mapping[str, Any], account_sid: str) -> Optional[str]:
-        url = f"{config['__hosts']['api']}/2010-04-01/Accounts/{account_sid}/{KEY_PROBE}"
+        settings = settings_of(config)
+        url = f"{settings.hosts['api']}/2010-04-01/Accounts/{account_sid}/{KEY_PROBE}"
         try:
-            response = requests.get(url, auth=(config["__username"], config["__password"]), timeout=REQUEST_TIMEOUT_SECONDS)
+            response = requests.get(url, auth=(settings.username, settings.password), timeout=REQUEST_TIMEOUT_SECONDS)
         except requests.exceptions.RequestException as error:
-            return f"Could not reach Twilio at {config['__hosts']['api']} ({type(error).__name__}). Check the network, region and edge."
+            return f"Could not reach Twilio at {settings.hosts['api']} ({type(error).__name__}). Check the network, region and edge."
         if response.status_code == 401:
-            field = "api_key_secret" if config["__key_sid"] else "auth_token"
+            field = "api_key_secret" if settings.key_sid else "auth_token"
             return f"{field}: Twilio rejected the credentials for {account_sid} (401). Copy them again from the Twilio Console."
         if response.status_code == 403:
             return f"The API key may not read account {account_sid} (403). Use a Standard or Main key, or grant it read access."
@@ -143,9 +151,11 @@ class SourceTwilio(YamlDeclarativeSource):
             access = AccountDirectory.access(prepared)
             notices = access.notices
             self._announce(logger, access)
-            prepared["__product_auth"] = access.product_auth_headers()
-            prepared["__suspended_accounts"] = [account.sid for account in access.accounts if account.status == "suspended"]
-            prepared["__account_created"] = {account.sid: account.date_created for account in access.accounts if account.date_created}
+            prepared[SETTINGS] = settings_of(prepared).replaced(
+                product_auth=access.product_auth_headers(),
+                suspended_accounts=[account.sid for account in access.accounts if account.status == "suspended"],
+                account_created={account.sid: account.date_created for account in access.accounts if account.date_created},
+            )
         for note in retention_notes(prepared):
             logger.info(note)
         use_config(self, prepared)

@@ -14,7 +14,9 @@ from airbyte_cdk.sources.declarative.partition_routers.substream_partition_route
 )
 from airbyte_cdk.sources.types import StreamSlice
 
-from source_twilio.changed import LISTED_CURSORS, ChangedRecordsPartitionRouter
+from builders import ConfigBuilder
+from source_twilio.changed import ChangedRecordsPartitionRouter
+from source_twilio.config import SETTINGS, normalize_config, settings_of
 from source_twilio.parents import SharedLists
 
 
@@ -71,9 +73,16 @@ def listed(workspace: str, *dates: str) -> list:
             for i, d in enumerate(dates)]
 
 
+def a_config(**settings):
+    """A normalised config whose Settings have `settings`."""
+    config = normalize_config(ConfigBuilder().build())
+    config[SETTINGS] = settings_of(config).replaced(**settings)
+    return config
+
+
 def test_given_a_saved_workspace_value_then_only_records_changed_on_or_after_it_are_fetched_and_the_value_moves():
-    router = ChangedRecordsPartitionRouter(router=_one_parent_router(), config={
-        LISTED_CURSORS: {"taskrouter_tasks": {"WS1": "2026-12-07T08:00:00Z"}}, "__lookback_minutes": 0},
+    router = ChangedRecordsPartitionRouter(router=_one_parent_router(), config=a_config(
+        listed_cursors={"taskrouter_tasks": {"WS1": "2026-12-07T08:00:00Z"}}, lookback_minutes=0),
         parameters={}, shared_as="taskrouter_task_list", stream_name="taskrouter_tasks")
     slices = listed("WS1", "2026-12-07T07:59:59Z", "2026-12-07T08:00:00Z", "2026-12-07T08:20:00Z")
     got = [s.extra_fields["date_updated"] for s in router.select(slices)]
@@ -83,8 +92,8 @@ def test_given_a_saved_workspace_value_then_only_records_changed_on_or_after_it_
 
 
 def test_given_a_lookback_window_then_records_changed_within_it_before_the_saved_value_are_fetched_too():
-    router = ChangedRecordsPartitionRouter(router=_one_parent_router(), config={
-        LISTED_CURSORS: {"taskrouter_tasks": {"WS1": "2026-12-07T08:00:00Z"}}, "__lookback_minutes": 30},
+    router = ChangedRecordsPartitionRouter(router=_one_parent_router(), config=a_config(
+        listed_cursors={"taskrouter_tasks": {"WS1": "2026-12-07T08:00:00Z"}}, lookback_minutes=30),
         parameters={}, shared_as="taskrouter_task_list", stream_name="taskrouter_tasks")
     got = [s.extra_fields["date_updated"] for s in router.select(listed("WS1", "2026-12-07T07:20:00Z", "2026-12-07T07:45:00Z"))]
     assert got == ["2026-12-07T07:45:00Z"]
@@ -94,7 +103,7 @@ def test_given_a_lookback_window_then_records_changed_within_it_before_the_saved
 def test_given_no_saved_value_then_every_record_is_fetched_and_the_value_moves_only_with_the_last_slice():
     """A Workspace without a value (a first sync, a full refresh, a new Workspace) has every record fetched; its value
     is saved only once its last slice is handed out, so a sync cut short before then starts again from the old one."""
-    router = ChangedRecordsPartitionRouter(router=_one_parent_router(), config={}, parameters={},
+    router = ChangedRecordsPartitionRouter(router=_one_parent_router(), config=a_config(), parameters={},
                                            shared_as="taskrouter_task_list", stream_name="taskrouter_tasks")
     handed = router.select(listed("WS2", "2026-12-07T08:05:00Z", "2026-12-07T07:00:00Z"))
     next(handed)
