@@ -9,8 +9,8 @@ it as `config['settings'].start`, components as `settings_of(config).start`:
     -> {... the same ..., "settings": Settings(start="2024-01-01T00:00:00Z", end="...", num_workers=5,
         username="AC...", key_sid="", hosts={"api": "https://api.twilio.com", ...}, ...)}
 
-source.py adds what the incoming state and catalog decide (`with_state`) and, for `read`, what the accounts are
-(`with_accounts`): each a new Settings, replacing the one before it.
+source.py adds what the incoming state and catalog decide and, for `read`, what the accounts are: each time a new
+Settings (`Settings.replaced`) replaces the one before it.
 """
 
 from __future__ import annotations
@@ -369,10 +369,6 @@ class Settings:
 def settings_of(config: Mapping[str, Any]) -> Settings:
     """The Settings of a normalised config."""
     return cast(Settings, config[SETTINGS])
-
-
-def with_settings(config: Mapping[str, Any], settings: Settings) -> MutableMapping[str, Any]:
-    return {**config, SETTINGS: settings}
 
 
 def normalize_config(config: Mapping[str, Any], now: Optional[datetime] = None) -> MutableMapping[str, Any]:
