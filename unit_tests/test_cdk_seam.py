@@ -57,15 +57,22 @@ def a_stream_and_its_parts():
     return [stream, generator, getattr(generator, "_partition_factory", None)]
 
 
+@pytest.fixture(scope="module")
+def seam_instances():
+    """The objects whose attributes the seam reads, built once for the module (each check only reads them): a source
+    as a read builds it, its cursor and a per-account one, a requester and its HTTP client, a stream and its parts."""
+    with freeze_time(NOW):
+        source, cursor = a_source_and_its_cursor()
+        per_account_cursor = cursor._create_cursor({})
+        requester = HttpRequester(name="messages", url_base="https://api.twilio.com", path="", config={}, parameters={})
+        return (source, source._constructor, cursor, per_account_cursor, requester, requester._http_client, *a_stream_and_its_parts())
+
+
 @freeze_time(NOW)
 @pytest.mark.parametrize("owner, name", [(owner, name) for owner, names in PRIVATE_NAMES.items() for name in names])
-def test_given_the_installed_cdk_then_each_private_name_the_seam_uses_exists(owner, name):
+def test_given_the_installed_cdk_then_each_private_name_the_seam_uses_exists(owner, name, seam_instances):
     """Each private name of PRIVATE_NAMES is still on its owner (a class attribute, or one its instances get)."""
-    source, cursor = a_source_and_its_cursor()
-    per_account_cursor = cursor._create_cursor({})
-    requester = HttpRequester(name="messages", url_base="https://api.twilio.com", path="", config={}, parameters={})
-    candidates = (source, source._constructor, cursor, per_account_cursor, requester, requester._http_client, *a_stream_and_its_parts())
-    instances = [instance for instance in candidates if isinstance(instance, owner)]
+    instances = [instance for instance in seam_instances if isinstance(instance, owner)]
     found = hasattr(owner, name) or any(hasattr(instance, name) for instance in instances)
     assert found, (
         f"the installed airbyte-cdk has no {owner.__name__}.{name}, which source_twilio/cdk_seam.py relies on (checked "
