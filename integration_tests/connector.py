@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -86,7 +89,10 @@ def run_connector(
             env["TWILIO_API_BASE_URL"] = base_url
         env.update(extra_env or {})
         started = time.time()
-        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO)
+        if os.environ.get(PLAIN_SUBPROCESS_ENV):
+            done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO)
+        else:
+            done = _forks().run(args[2:], env, Path(tmp), timeout)  # after the interpreter and main.py
         ended = time.time()
     messages = []
     for line in done.stdout.splitlines():
@@ -94,6 +100,70 @@ def run_connector(
         if line.startswith("{"):
             messages.append(json.loads(line))
     return Output(done.returncode, messages, done.stdout, done.stderr, started, ended)
+
+
+# Set (to anything) to start each run with its own interpreter instead of forking it from integration_tests/forkserver.py.
+PLAIN_SUBPROCESS_ENV = "SOURCE_TWILIO_TESTS_PLAIN_SUBPROCESS"
+
+
+class _ForkServer:
+    """This test process's forkserver (forkserver.py says why): each run is a child it forks, with `main.py`'s argv,
+    the run's environment and the repository as working directory; its output is read from files once it ended."""
+
+    def __init__(self) -> None:
+        env = {key: value for key, value in os.environ.items() if key != "TWILIO_API_BASE_URL"}
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "integration_tests.forkserver"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True, env=env, cwd=REPO,
+        )
+        self._send = threading.Lock()
+        self._started: "queue.Queue[int]" = queue.Queue()
+        self._ended: Dict[int, "queue.Queue[int]"] = {}
+        self._ended_lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            message = json.loads(line)
+            if "returncode" in message:
+                self._waiting(message["pid"]).put(message["returncode"])
+            else:
+                self._started.put(message["pid"])
+
+    def _waiting(self, pid: int) -> "queue.Queue[int]":
+        with self._ended_lock:
+            return self._ended.setdefault(pid, queue.Queue())
+
+    def run(self, args: Sequence[str], env: Mapping[str, str], tmp: Path, timeout: float) -> subprocess.CompletedProcess:
+        stdout, stderr = tmp / "stdout", tmp / "stderr"
+        job = {"args": [str(REPO / "main.py"), *args], "env": dict(env), "cwd": str(REPO), "stdout": str(stdout), "stderr": str(stderr)}
+        assert self._process.stdin is not None
+        with self._send:
+            self._process.stdin.write(json.dumps(job) + "\n")
+            self._process.stdin.flush()
+            pid = self._started.get(timeout=60)
+        try:
+            returncode = self._waiting(pid).get(timeout=timeout)
+        except queue.Empty:
+            os.kill(pid, signal.SIGKILL)
+            self._waiting(pid).get(timeout=60)
+            raise subprocess.TimeoutExpired(args, timeout) from None
+        finally:
+            with self._ended_lock:
+                self._ended.pop(pid, None)
+        return subprocess.CompletedProcess(args, returncode, stdout.read_text(errors="replace"), stderr.read_text(errors="replace"))
+
+
+_FORKS: Dict[int, _ForkServer] = {}
+
+
+def _forks() -> _ForkServer:
+    """The forkserver of this process (one per pytest worker; a forked test process starts its own)."""
+    server = _FORKS.get(os.getpid())
+    if server is None or server._process.poll() is not None:
+        server = _FORKS[os.getpid()] = _ForkServer()
+    return server
 
 
 def configured_catalog(discovered: Mapping[str, Any], streams: Optional[Sequence[str]] = None, incremental: bool = True) -> Mapping[str, Any]:
