@@ -56,3 +56,33 @@ def http_mocker():
     """Lets pytest collect tests decorated with `@HttpMocker()`: the decorator replaces this None with itself, mocks
     the requests the test declares, fails on any other request and, after the test, on any declared one not made."""
     return None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def manifest_resolved_once_per_process():
+    """Every unit test builds its own SourceTwilio, and each one resolves its manifest's references and validates it
+    against the CDK's schema: 0.35 s of CPU a source, most of the unit suite's time. The first source of each test
+    process resolves and validates as always; the ones after it get a copy (an orjson round trip) of what that one
+    resolved from the same manifest (a test that changes the manifest gets its own). So the manifest is still
+    validated once in every test process, and in every connector process integration_tests/ runs."""
+    import orjson
+    from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+
+    resolve, validate = ConcurrentDeclarativeSource._pre_process_manifest, ConcurrentDeclarativeSource._validate_source
+    resolved = {}
+
+    def resolve_once(self, manifest):
+        key = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS)
+        if key not in resolved:
+            resolved[key] = orjson.dumps(resolve(self, manifest))
+            self._resolved_here = True
+        return orjson.loads(resolved[key])
+
+    def validate_once(self):
+        if getattr(self, "_resolved_here", False):
+            validate(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ConcurrentDeclarativeSource, "_pre_process_manifest", resolve_once)
+        patch.setattr(ConcurrentDeclarativeSource, "_validate_source", validate_once)
+        yield
