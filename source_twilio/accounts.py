@@ -113,7 +113,7 @@ def _resolve(config: Mapping[str, Any]) -> Access:
     api = settings_of(config).hosts["api"]
     own = config["account_sid"]
     key_sid = settings_of(config).key_sid
-    main_credentials = (settings_of(config).username, settings_of(config).password)
+    main_credentials = settings_of(config).credentials
     session = requests.Session()
     try:
         status, listed = _list_accounts(session, api, main_credentials, config)
@@ -251,7 +251,7 @@ def status_now(config: Mapping[str, Any], account_sid: str) -> Optional[str]:
         if key not in _statuses:
             url = f"{settings_of(config).hosts['api']}/2010-04-01/Accounts/{account_sid}.json"
             try:
-                status, page = _get_page(requests.Session(), url, (settings_of(config).username, settings_of(config).password))
+                status, page = _get_page(requests.Session(), url, settings_of(config).credentials)
             except Exception:  # noqa: BLE001 (cannot say: the refusal is then read as a credentials change, not an error)
                 status, page = 0, None
             _statuses[key] = "closed" if status == 404 else (page or {}).get("status") if status == 200 else None

@@ -235,7 +235,6 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         self._listed_at: Dict[str, str] = {}
         self._window_ends: Dict[str, str] = {}
         self._open_lock = threading.Lock()
-        self.partitions = cast(_ProbingPartitions, kwargs["partition_router"])
         self.keys = PerPartitionKeySerializer()
         # The incoming state as the CDK reads it (ConcurrentPerPartitionCursor._set_initial_state): each account's
         # cursor, and the cursor of an account without one (a state migrated from one cursor for all accounts).

@@ -272,7 +272,7 @@ def hide_secrets(config: Mapping[str, Any], credentials: Iterable[Tuple[str, str
     subaccount token seen in `Accounts.json`, and the Basic-auth header value made from each (username, password)
     pair. `--debug` logs every request's headers and every response's body; with this they show `****` instead."""
     settings = settings_of(config)
-    for username, password in [(settings.username, settings.password), *credentials]:
+    for username, password in [settings.credentials, *credentials]:
         if not password:
             continue
         for secret in (str(password), basic_credentials(username, str(password))):
@@ -361,6 +361,11 @@ class Settings:
     product_auth: Dict[str, str] = attribute(default_factory=dict, repr=False)  # account SID -> its Authorization header
     suspended_accounts: List[str] = attribute(default_factory=list)
     account_created: Dict[str, str] = attribute(default_factory=dict)  # account SID -> its date_created
+
+    @property
+    def credentials(self) -> Tuple[str, str]:
+        """(user, password) of the main credentials, for requests' Basic auth."""
+        return self.username, self.password
 
     def replaced(self, **changes: Any) -> "Settings":
         return dataclasses.replace(self, **changes)

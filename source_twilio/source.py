@@ -112,7 +112,7 @@ class SourceTwilio(YamlDeclarativeSource):
         settings = settings_of(config)
         url = f"{settings.hosts['api']}/2010-04-01/Accounts/{account_sid}/{KEY_PROBE}"
         try:
-            response = requests.get(url, auth=(settings.username, settings.password), timeout=REQUEST_TIMEOUT_SECONDS)
+            response = requests.get(url, auth=settings.credentials, timeout=REQUEST_TIMEOUT_SECONDS)
         except requests.exceptions.RequestException as error:
             return f"Could not reach Twilio at {settings.hosts['api']} ({type(error).__name__}). Check the network, region and edge."
         if response.status_code == 401:

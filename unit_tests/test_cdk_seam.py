@@ -4,6 +4,7 @@ CDK, and nothing else in the connector touches one. A CDK upgrade that moves one
 from __future__ import annotations
 
 import ast
+import contextlib
 import inspect
 from pathlib import Path
 
@@ -87,6 +88,21 @@ def test_given_a_source_then_its_per_account_cursors_are_window_checkpoint_curso
     assert isinstance(cursor, WindowCheckpointCursor)
 
 
+@contextlib.contextmanager
+def calls_of(owner, name):
+    """Every call of `owner.name` while the block runs, as (self, args, kwargs); the method still runs."""
+    calls = []
+    method = getattr(owner, name)
+
+    def recording(self, *args, **kwargs):
+        calls.append((self, args, kwargs))
+        return method(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(owner, name, recording)
+        yield calls
+
+
 def plain_attributes(instance):
     """An object's attributes that are plain values (what a constructor was given or derived), by name."""
     plain = (str, int, float, bool, type(None), frozenset, tuple, list)
@@ -135,17 +151,9 @@ def test_given_a_stream_then_its_cursor_is_built_from_the_arguments_the_cdk_woul
 
     from source_twilio.cdk_seam import TwilioComponentFactory
 
-    calls = []
-    ours_method = TwilioComponentFactory.create_concurrent_cursor_from_perpartition_cursor
-
-    def recording(self, *args, **kwargs):
-        calls.append((self, args, kwargs))
-        return ours_method(self, *args, **kwargs)
-
     config = ConfigBuilder().build()
     catalog = CatalogBuilder().with_stream(stream, SyncMode.incremental).build()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TwilioComponentFactory, "create_concurrent_cursor_from_perpartition_cursor", recording)
+    with calls_of(TwilioComponentFactory, "create_concurrent_cursor_from_perpartition_cursor") as calls:
         source = SourceTwilio(catalog, config, None)
         ours = next(s for s in source.streams(config) if s.name == stream).cursor
     factory, args, kwargs = next(call for call in calls if call[2].get("stream_name", "") == stream and not call[0].builds_parents)
@@ -176,17 +184,10 @@ def test_given_a_child_with_a_saved_state_then_its_parent_is_built_as_the_cdk_bu
     child_state = {"use_global_cursor": True, "state": {"date_created": "2024-01-05T00:00:00Z"}, "parent_state": {parent: parent_state}}
     state = [AirbyteStateMessage(type=AirbyteStateType.STREAM, stream=AirbyteStreamState(
         stream_descriptor=StreamDescriptor(name=child), stream_state=AirbyteStateBlob(**child_state)))]
-    calls = []
     ours_method = TwilioComponentFactory.create_parent_stream_config_with_substream_wrapper
-
-    def recording(self, *args, **kwargs):
-        calls.append((self, args, kwargs))
-        return ours_method(self, *args, **kwargs)
-
     config = ConfigBuilder().build()
     catalog = CatalogBuilder().with_stream(child, SyncMode.incremental).build()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TwilioComponentFactory, "create_parent_stream_config_with_substream_wrapper", recording)
+    with calls_of(TwilioComponentFactory, "create_parent_stream_config_with_substream_wrapper") as calls:
         source = SourceTwilio(catalog, config, state)
         list(source.streams(config))
     factory, args, kwargs = next(call for call in calls if call[2].get("stream_name") == child)
