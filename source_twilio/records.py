@@ -203,6 +203,7 @@ class TwilioListExtractor(RecordExtractor):
         self._start_sent_early = bool(parameters.get("start_sent_early", False))
         self._open_pass: Optional[OpenRecordPass] = open_record_pass(parameters.get("name", ""), self.config)
         self._result_limit = ResultLimit.of(parameters)
+        self._shared_pages = bool(parameters.get("shared_pages", False))
 
     @property
     def records_key(self) -> str:
@@ -211,6 +212,12 @@ class TwilioListExtractor(RecordExtractor):
     @property
     def cursor_key(self) -> str:
         return cast(str, self._cursor_field)
+
+    @property
+    def shared_pages(self) -> bool:
+        """Whether the stream's pages are asked of Twilio once per sync, for itself and its copies as a parent
+        (shared_pages.py)."""
+        return self._shared_pages
 
     @property
     def windowed(self) -> bool:

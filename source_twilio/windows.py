@@ -46,6 +46,7 @@ MIN_PAGES_PER_WINDOW = 2
 MAX_PAGES_PER_WINDOW = 10
 FILL = 0.9  # a window is cut to hold 90% of its whole pages: the density it is cut at is an estimate
 SHORTEST_WINDOW = datetime.timedelta(minutes=1)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,11 @@ def plan_from_probe(
     lower: datetime.datetime,
     upper: datetime.datetime,
     workers: int,
+    whole_days: bool = False,
 ) -> Optional[Plan]:
     """The plan for the range [lower, upper) from the first page of a request over all of it, or None (keep the
-    configured windows) when the page says nothing about density."""
+    configured windows) when the page says nothing about density. `whole_days`: the range's filter takes dates only
+    (conferences, notifications, usage records), so a window is a whole number of days, at least one."""
     if response is None:
         return None
     if not response.ok:
@@ -96,6 +99,8 @@ def plan_from_probe(
     if pages <= pages_per_window + 0.5:
         return Plan(step=None, first_page=response, rows=rows)
     step = max(SHORTEST_WINDOW, span * (FILL * pages_per_window))
+    if whole_days:
+        return Plan(step=datetime.timedelta(days=max(1, math.floor(step / ONE_DAY))), rows=rows)
     return Plan(step=datetime.timedelta(seconds=round(step.total_seconds())), rows=rows)
 
 

@@ -587,9 +587,25 @@ class TestConferences:
             TwilioPage("conferences").build(),
         )
 
+        output = read_stream("conferences", ConfigBuilder().with_slice_step_duration("P7D").build(), SyncMode.incremental)
+
+        assert [record["date_created"] for record in records_of(output)] == ["2024-01-05T11:23:45Z"]
+
+    @HttpMocker()
+    def test_given_no_slice_step_when_read_then_one_request_over_whole_days_reads_a_sparse_history(self, http_mocker: HttpMocker) -> None:
+        """Without slice_step_duration, whole-day windows are sized like any others (windows.py): the probe asks for
+        the account's whole range of days, and a page without a next one is all of it, read with that one request."""
+        given_accounts(http_mocker)
+        http_mocker.get(
+            api_request(MAIN_ACCOUNT_SID, "Conferences.json", {"DateCreated>": "2024-01-01", "DateCreated<": "2024-01-11"}),
+            TwilioPage("conferences").with_record(a_record("conferences", sid="CF" + "1" * 32, date_created="Fri, 05 Jan 2024 11:23:45 +0000")).build(),
+        )
+
         output = read_stream("conferences", ConfigBuilder().build(), SyncMode.incremental)
 
         assert [record["date_created"] for record in records_of(output)] == ["2024-01-05T11:23:45Z"]
+        # saved as the last day of the window by Twilio's clock less five minutes (still yesterday, as for usage below)
+        assert cursors_by_account(final_state(output), "date_created") == {MAIN_ACCOUNT_SID: "2024-01-09"}
 
     @HttpMocker()
     def test_given_state_when_read_then_the_date_filter_starts_at_the_saved_day(self, http_mocker: HttpMocker) -> None:
@@ -623,7 +639,7 @@ class TestUsageRecords:
             TwilioPage("usage_records").with_record(a_record("usage_records", start_date="2024-01-09", end_date="2024-01-09")).build(),
         )
 
-        output = read_stream("usage_records", ConfigBuilder().build(), SyncMode.incremental)
+        output = read_stream("usage_records", ConfigBuilder().with_slice_step_duration("P7D").build(), SyncMode.incremental)
 
         assert sorted(record["start_date"] for record in records_of(output)) == ["2024-01-05", "2024-01-09"]
         assert cursors_by_account(final_state(output), "start_date") == {MAIN_ACCOUNT_SID: "2024-01-09"}

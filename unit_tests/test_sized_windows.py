@@ -277,3 +277,21 @@ def test_given_a_probe_page_then_the_plan_counts_or_estimates_the_records_of_the
     plan = plan_from_probe(response, "messages", "date_sent", LOWER, UPPER, workers=10)
 
     assert plan is not None and plan.rows == rows
+
+
+@pytest.mark.parametrize(
+    "oldest, days",
+    [
+        ("2024-01-09T00:00:00Z", 3),  # 5 pages, windows of 2 pages at 0.9: 3.6 days, cut to 3 whole days
+        ("2024-01-10T23:50:00Z", 1),  # 90 minutes would do: never less than a day
+    ],
+)
+def test_given_a_filter_of_dates_only_then_the_windows_are_whole_days(oldest: str, days: int) -> None:
+    """Conferences, notifications and usage records are filtered by day (`DateCreated>=2024-01-01`): a window sized
+    by density is a whole number of days, at least one, shortened rather than lengthened (a window stays within its
+    pages)."""
+    response = FakeResponse({"messages": [{"date_sent": oldest}] * 1000, "next_page_uri": "/n"})
+
+    plan = plan_from_probe(response, "messages", "date_sent", LOWER, UPPER, workers=10, whole_days=True)
+
+    assert plan is not None and plan.step == datetime.timedelta(days=days)
