@@ -143,6 +143,7 @@ from .refusals import Refusals
 from .settling import SETTLING, accounts_held
 from .open_records import is_newest_window, open_record_pass
 from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY, OPEN_SINCE_KEY
+from .edges import EDGE_MINUTES, Edges, incoming_edges
 from .shared_pages import SharedPages
 from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
 
@@ -244,6 +245,7 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
         # The incoming state as the CDK reads it (ConcurrentPerPartitionCursor._set_initial_state): each account's
         # cursor, and the cursor of an account without one (a state migrated from one cursor for all accounts).
         self.incoming, self.fallback, self.fallback_lookback = self._incoming_state(kwargs.get("stream_state") or {})
+        self.incoming_edges = incoming_edges(kwargs.get("stream_state") or {}, self.keys.to_partition_key, self.cursor_field_key)
         self._accounts: Set[str] = set(self.incoming)
         super().__init__(**kwargs)
 
@@ -301,6 +303,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
     # ---- windows as long as each account needs (4) and a state that moves over complete windows (5)
 
     _sizer: Optional["WindowSizer"] = None
+    # the digests of records at the state's edge (edges.py), for a windowed stream with a cursor per account
+    edges: Optional[Edges] = None
     _pending_step: Optional[datetime.timedelta] = None
     # For a stream whose open-records pass reads settled records without a cursor (calls: failed, canceled): where
     # each account's pass starts, until the account's newest window (which runs it) has closed (11)
@@ -337,6 +341,14 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             cursor = self.windows.create(cursor_state, lookback, start=start, step=step)
         newest_first = step is not None and step != ONE_WINDOW
         return AccountWindows(self, cursor, cursor_state, lookback, newest_first)
+
+    def keep_edges(self, behind: datetime.timedelta, lookback: datetime.timedelta) -> Optional[Edges]:
+        """Starts this stream's edges (edges.py), unless its cursor is one for all accounts, it is a copy read as a
+        child's parent, or a settling list (their states move by other rules)."""
+        if self._use_global_cursor or not self.counted_in_progress or self.settling is not None:
+            return None
+        self.edges = Edges(self.incoming_edges, behind, lookback, self.keys.to_partition_key)
+        return self.edges
 
     def fit(self, existing: "AccountWindows") -> None:
         """Called as the CDK asks an account's cursor for its windows: a cursor built from the incoming state (before
@@ -417,8 +429,12 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             if window is None or self._use_global_cursor:
                 super().close_partition(partition)
             elif window in self.refused_windows:
+                if self.edges is not None:
+                    self.edges.closed(self.keys.to_partition_key(window.partition), window, complete=False)
                 super().close_partition(partition)  # its account's cursor leaves it out (AccountWindows.close_partition)
             else:
+                if self.edges is not None:  # all the window's records are queued: their digests may join the state
+                    self.edges.closed(self.keys.to_partition_key(window.partition), window, complete=True)
                 end = _observed_end(window, self.first_page_served_at.pop(window, None))
                 if end is not None and self.settling is not None:
                     account = account_of(window.partition) or ""
@@ -480,6 +496,8 @@ class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
             bounds = self.open_pass_bounds
             if bounds is not None and state.get("states"):
                 state["states"] = bounds.held(state["states"])
+            if self.edges is not None and state.get("states"):
+                state["states"] = self.edges.held(state["states"], self.cursor_field_key)
         else:
             unread = Refusals.accounts_unread(self.stream_name)
             state[ACCOUNTS_READ_KEY] = sorted(a for a in self._accounts_read if a and a not in unread)
@@ -818,6 +836,10 @@ class TwilioRequester:
             response = send() if shared is None or probe else shared.get(self._page_key(stream_slice, next_page_token, kwargs), send)
         cursor = self._cursor
         if cursor is not None and not probe and stream_slice is not None:
+            if isinstance(response, requests.Response):
+                response._twilio_window = stream_slice  # type: ignore[attr-defined]  # whose records (edges.py)
+                if cursor.edges is not None:
+                    cursor.edges.note_clock(served_at(response))
             if (response is None or not response.ok) and not reads_as_empty(response, self._stream):
                 cursor.refused_windows.add(stream_slice)  # an error the error handler let through: not complete
             else:
@@ -976,6 +998,9 @@ class TwilioComponentFactory(ModelToComponentFactory):
             cursor.open_pass_bounds = OpenPassBounds(settings.open_since.get(retriever.name) or {}, settings.start, settings.end)
         if windowed:
             cursor.account_created = settings.account_created
+            lookback = datetime.timedelta(minutes=settings.lookback_minutes)
+            if lister is not None:
+                lister.edges = cursor.keep_edges(CLOCK_MARGIN + lookback + datetime.timedelta(minutes=EDGE_MINUTES), lookback)
         paginator = retriever.paginator
         if not (windowed and settings.sized_windows) or (paginator is not None and paginator.get_initial_token() is not None):
             return

@@ -39,6 +39,7 @@ from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
 from .dates import to_iso_utc
+from .edges import Edges
 from .open_records import OpenRecordPass, open_record_pass
 from .result_limit import ResultLimit
 
@@ -204,6 +205,7 @@ class TwilioListExtractor(RecordExtractor):
         self._open_pass: Optional[OpenRecordPass] = open_record_pass(parameters.get("name", ""), self.config)
         self._result_limit = ResultLimit.of(parameters)
         self._shared_pages = bool(parameters.get("shared_pages", False))
+        self.edges: Optional[Edges] = None  # a windowed stream's, given by the factory (edges.py)
 
     @property
     def records_key(self) -> str:
@@ -234,7 +236,11 @@ class TwilioListExtractor(RecordExtractor):
             if not isinstance(records, list):
                 continue
             keep = self._keeper(response, body, records)
-            yield from (records if keep is None else (record for record in records if keep(record)))
+            kept: Iterable[Any] = records if keep is None else (record for record in records if keep(record))
+            edges, window = self.edges, getattr(response, "_twilio_window", None)
+            if edges is not None and keep is not None and window is not None and window.cursor_slice:
+                kept = edges.keep(edges.key_of(window.partition), window, kept, self._cursor_field)
+            yield from kept
 
     def _keeper(self, response: requests.Response, body: Mapping[str, Any], records: List[Any]) -> Optional[Callable[[Any], bool]]:
         if not self._start_param:
