@@ -438,8 +438,10 @@ def _scenario(b: Any, emu, subaccounts: int, messages: int, calls: int, stream_k
         f"not in the truth's set of records new or changed since, with the same data as then (re-emitted unchanged; for a "
         f"stream whose records carry no change date, every record the first sync emitted too, unless its data changed): "
         f"{', '.join(reemit_rows) or 'none'}; by key alone (data not compared) {by_key:,}; full-refresh streams emitted {full:,} more.",
-        f"First sync: {first.requests:,} requests in {first.wall:.0f} s = {rate:.1f} requests/s at zero latency (a "
-        "timing: other jobs on this machine move it; the request counts above they do not).",
+        f"First sync: {first.requests:,} requests in {first.wall:.0f} s = {rate:.1f} requests/s at zero latency; the "
+        f"second with nothing new (nearly every request an empty window or an unchanged list): {nothing.requests:,} in "
+        f"{nothing.wall:.1f} s = {nothing.requests / nothing.wall if nothing.wall else 0.0:.1f} requests/s, the process's "
+        "start included (timings: other jobs on this machine move them; the request counts above they do not).",
         f"Above {RATIO_TOLERATED}x their floor: {', '.join(above) or 'none'}.",
     ]
     for s in (first, nothing, later):

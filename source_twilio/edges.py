@@ -40,7 +40,7 @@ import orjson
 from .dates import to_iso_utc
 
 EDGE_KEY = "edge"
-EDGE_MAX = 500  # digests per account and stream; an edge that would hold more is not kept
+EDGE_MAX = 100  # digests per account and stream (about 2 KB of state); an edge that would hold more is not kept
 EDGE_MINUTES = 10  # minutes digested beyond CLOCK_MARGIN and the lookback window
 
 Digest = str
