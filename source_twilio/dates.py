@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Optional
 
 # What to_iso_utc makes of a Twilio date-time: "2019-10-18T17:00:00Z".
 ISO_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -43,3 +43,16 @@ def to_iso_utc(value: Any) -> Any:
     if parsed.microsecond:
         return parsed.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_instant(value: Any) -> Optional[datetime]:
+    """A Twilio date (any shape to_iso_utc reads, or a YYYY-MM-DD day) as an aware UTC datetime; None for anything
+    else. "Fri, 18 Oct 2019 17:00:00 +0000" -> datetime(2019, 10, 18, 17, 0, tzinfo=UTC)"""
+    iso = to_iso_utc(value) if value else None
+    if not isinstance(iso, str):
+        return None
+    try:
+        instant = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)

@@ -37,7 +37,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Map
 
 import orjson
 
-from .dates import to_iso_utc
+from .dates import to_instant as _instant
 
 EDGE_KEY = "edge"
 EDGE_MAX = 100  # digests per account and stream (about 2 KB of state); an edge that would hold more is not kept
@@ -49,17 +49,6 @@ Digest = str
 def digest(record: Mapping[str, Any]) -> Digest:
     """A record's page data, as a short digest: the same for the same data, whatever its keys' order."""
     return hashlib.blake2b(orjson.dumps(record, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
-
-
-def _instant(value: Any) -> Optional[datetime.datetime]:
-    iso = to_iso_utc(value) if value else None
-    if not iso:
-        return None
-    try:
-        instant = datetime.datetime.fromisoformat(iso)
-    except ValueError:
-        return None
-    return instant if instant.tzinfo else instant.replace(tzinfo=datetime.timezone.utc)
 
 
 class Edges:

@@ -33,7 +33,7 @@ from typing import Any, List, Optional
 
 import requests
 
-from .dates import to_iso_utc
+from .dates import to_instant
 from .paging import next_page_link
 from .records import parsed_page
 
@@ -118,15 +118,6 @@ def served_at(response: Any) -> Optional[datetime.datetime]:
 
 
 def _oldest(records: List[Any], cursor_field: str) -> Optional[datetime.datetime]:
-    instants = []
-    for record in records:
-        value = to_iso_utc(record.get(cursor_field)) if isinstance(record, dict) else None
-        if value:
-            try:
-                instants.append(datetime.datetime.fromisoformat(value))
-            except ValueError:
-                continue
-    if not instants:
-        return None
-    oldest = min(instants)
-    return oldest if oldest.tzinfo else oldest.replace(tzinfo=datetime.timezone.utc)
+    instants = [to_instant(record.get(cursor_field)) for record in records if isinstance(record, dict)]
+    known = [instant for instant in instants if instant is not None]
+    return min(known) if known else None
