@@ -791,6 +791,8 @@ class TwilioRequester:
         self._records_key = records_key
         self._slots = slots
         self._shared_pages = shared_pages
+        if shared_pages is not None:
+            shared_pages.register(stream)
 
     def _page_key(self, stream_slice: Optional[StreamSlice], next_page_token: Optional[Any], kwargs: Mapping[str, Any]) -> str:
         """What makes a request of this stream's pages: its URL base, path, query and page token as the requester will
@@ -833,7 +835,7 @@ class TwilioRequester:
                     return self._requester.send_request(stream_slice=stream_slice, next_page_token=next_page_token, **kwargs)
 
             shared = self._shared_pages
-            response = send() if shared is None or probe else shared.get(self._page_key(stream_slice, next_page_token, kwargs), send)
+            response = send() if shared is None else shared.get(self._stream, self._page_key(stream_slice, next_page_token, kwargs), send)
         cursor = self._cursor
         if cursor is not None and not probe and stream_slice is not None:
             if isinstance(response, requests.Response):

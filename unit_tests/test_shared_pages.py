@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import List
+from typing import Any, List
 
 import pytest
 import requests
@@ -36,15 +36,22 @@ def a_response(status: int = 200, body: bytes = b'{"addresses": [{"sid": "AD1"}]
     return response
 
 
+def readers(n: int, budget: int = 1 << 20) -> SharedPages:
+    pages = SharedPages(budget)
+    for _ in range(n):
+        pages.register("addresses")
+    return pages
+
+
 def test_given_readers_asking_for_one_page_at_once_then_it_is_sent_once_and_each_gets_a_copy_of_its_own() -> None:
-    pages, sent, got = SharedPages(), [], []
+    pages, sent, got = readers(6), [], []
 
     def send() -> requests.Response:
         sent.append(1)
         time.sleep(0.05)  # the others ask while this request is under way
         return a_response()
 
-    threads = [threading.Thread(target=lambda: got.append(pages.get("AC1 Addresses.json", send))) for _ in range(4)]
+    threads = [threading.Thread(target=lambda: got.append(pages.get("addresses", "AC1 Addresses.json", send))) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -55,39 +62,39 @@ def test_given_readers_asking_for_one_page_at_once_then_it_is_sent_once_and_each
     bodies = [parsed_page(response) for response in got]
     assert bodies == [{"addresses": [{"sid": "AD1"}]}] * 4
     bodies[0]["addresses"][0]["sid"] = "changed in place"  # what a normalizer does to a reader's records
-    assert parsed_page(pages.get("AC1 Addresses.json", send)) == {"addresses": [{"sid": "AD1"}]}
+    assert parsed_page(pages.get("addresses", "AC1 Addresses.json", send)) == {"addresses": [{"sid": "AD1"}]}
     assert got[1].headers["Date"] == "Wed, 10 Jan 2024 12:00:00 GMT"
 
 
 def test_given_another_page_then_it_is_sent_on_its_own() -> None:
-    pages, sent = SharedPages(), []
+    pages, sent = readers(2), []
 
     def send() -> requests.Response:
         sent.append(1)
         return a_response()
 
-    pages.get("AC1 Addresses.json", send)
-    pages.get("AC2 Addresses.json", send)
+    pages.get("addresses", "AC1 Addresses.json", send)
+    pages.get("addresses", "AC2 Addresses.json", send)
 
     assert len(sent) == 2 and pages.shared == 0
 
 
 @pytest.mark.parametrize("status", [401, 404, 429, 500])
 def test_given_an_error_answer_then_it_is_not_shared_and_the_next_reader_asks_for_itself(status: int) -> None:
-    pages, answers = SharedPages(), [a_response(status), a_response()]
+    pages, answers = readers(2), [a_response(status), a_response()]
     sent: List[int] = []
 
     def send() -> requests.Response:
         sent.append(1)
         return answers[len(sent) - 1]
 
-    assert pages.get("AC1 Addresses.json", send).status_code == status
-    assert pages.get("AC1 Addresses.json", send).status_code == 200
+    assert pages.get("addresses", "AC1 Addresses.json", send).status_code == status
+    assert pages.get("addresses", "AC1 Addresses.json", send).status_code == 200
     assert len(sent) == 2 and pages.shared == 0
 
 
 def test_given_a_request_that_raised_then_a_reader_waiting_for_it_asks_for_itself() -> None:
-    pages, sent, got, errors = SharedPages(), [], [], []
+    pages, sent, got, errors = readers(2), [], [], []
     started = threading.Event()
 
     def send() -> requests.Response:
@@ -100,14 +107,14 @@ def test_given_a_request_that_raised_then_a_reader_waiting_for_it_asks_for_itsel
 
     def first() -> None:
         try:
-            pages.get("AC1 Addresses.json", send)
+            pages.get("addresses", "AC1 Addresses.json", send)
         except requests.ConnectionError as error:
             errors.append(error)
 
     thread = threading.Thread(target=first)
     thread.start()
     started.wait()
-    got.append(pages.get("AC1 Addresses.json", send))  # waits for the first, which raises
+    got.append(pages.get("addresses", "AC1 Addresses.json", send))  # waits for the first, which raises
     thread.join()
 
     assert len(errors) == 1 and len(sent) == 2 and got[0].status_code == 200
@@ -135,3 +142,44 @@ class TestAStreamAndItsCopyAsAParent:
             ("addresses", address), ("dependent_phone_numbers", "PN" + "1" * 32)
         }
         assert not output.errors
+
+
+def counting_send(sent: List[int]) -> Any:
+    def send() -> requests.Response:
+        sent.append(1)
+        return a_response()
+
+    return send
+
+
+def test_given_every_reader_had_the_page_then_it_is_no_longer_kept() -> None:
+    pages, sent = readers(2), []
+    send = counting_send(sent)
+
+    pages.get("addresses", "AC1", send)
+    assert pages.kept_bytes > 0
+    pages.get("addresses", "AC1", send)  # the second and last reader: served, and the page dropped
+
+    assert len(sent) == 1 and pages.kept_bytes == 0
+    pages.get("addresses", "AC1", send)  # asked again (a retried window): asked of Twilio again
+    assert len(sent) == 2
+
+
+def test_given_a_stream_with_one_reader_then_nothing_is_kept() -> None:
+    pages, sent = readers(1), []
+    send = counting_send(sent)
+
+    pages.get("addresses", "AC1", send)
+    pages.get("addresses", "AC1", send)
+
+    assert len(sent) == 2 and pages.kept_bytes == 0
+
+
+def test_given_pages_past_the_budget_then_they_are_not_kept_for_readers_still_to_come() -> None:
+    pages, sent = readers(2, budget=10), []  # smaller than a page
+    send = counting_send(sent)
+
+    pages.get("addresses", "AC1", send)
+    pages.get("addresses", "AC1", send)
+
+    assert len(sent) == 2 and pages.kept_bytes == 0 and pages.shared == 0
