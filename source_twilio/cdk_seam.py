@@ -102,7 +102,7 @@ import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Set, Tuple, Type, cast
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Set, Tuple, Type, cast
 
 import requests
 from airbyte_cdk.models import AirbyteStateMessage, ConfiguredAirbyteCatalog, Level
@@ -784,14 +784,20 @@ class TwilioRequester:
         return getattr(self._requester, name)
 
     def link(
-        self, stream: str, cursor: Any, records_key: str, slots: threading.BoundedSemaphore, shared_pages: Optional[SharedPages] = None
+        self,
+        stream: str,
+        cursor: Any,
+        records_key: str,
+        slots: threading.BoundedSemaphore,
+        shared_pages: Optional[SharedPages] = None,
+        reads: bool = True,
     ) -> None:
         self._stream = stream
         self._cursor = cursor if isinstance(cursor, WindowCheckpointCursor) else None
         self._records_key = records_key
         self._slots = slots
         self._shared_pages = shared_pages
-        if shared_pages is not None:
+        if shared_pages is not None and reads:
             shared_pages.register(stream)
 
     def _page_key(self, stream_slice: Optional[StreamSlice], next_page_token: Optional[Any], kwargs: Mapping[str, Any]) -> str:
@@ -879,10 +885,16 @@ class TwilioComponentFactory(ModelToComponentFactory):
         builds_parents: bool = False,
         slots: Optional[Dict[int, threading.BoundedSemaphore]] = None,
         shared_pages: Optional[SharedPages] = None,
+        copies_read: Optional[bool] = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.builds_parents = builds_parents
+        catalog = kwargs.get("configured_catalog")
+        # the streams the sync reads (None: not known, as in check and discover)
+        self.selected: Optional[FrozenSet[str]] = frozenset(s.stream.name for s in catalog.streams) if catalog else None
+        # for a factory of parent copies: whether the child they are built for is read, so that they are read too
+        self.copies_read = copies_read
         # the pages of `shared_pages: true` lists, asked once per sync by the stream and its copies as a parent
         self.shared_pages = shared_pages if shared_pages is not None else SharedPages()
         # num_workers -> the request slots of every stream and parent copy of a sync (one process reads one sync)
@@ -992,7 +1004,9 @@ class TwilioComponentFactory(ModelToComponentFactory):
         windowed = isinstance(extractor, TwilioListExtractor) and extractor.windowed
         lister = extractor if isinstance(extractor, TwilioListExtractor) else None
         shared = self.shared_pages if lister is not None and lister.shared_pages else None
-        requester.link(retriever.name, cursor, lister.records_key if lister is not None else "", slots, shared)
+        requester.link(
+            retriever.name, cursor, lister.records_key if lister is not None else "", slots, shared, reads=self._reads(retriever.name)
+        )
         if not isinstance(cursor, WindowCheckpointCursor):
             return
         open_pass = open_record_pass(retriever.name, config)
@@ -1014,6 +1028,13 @@ class TwilioComponentFactory(ModelToComponentFactory):
         stream = retriever.name if cursor.counted_in_progress else None
         cursor._sizer = WindowSizer(probe, requester.first_pages, cast(TwilioListExtractor, extractor), workers, stream)
 
+    def _reads(self, stream: str) -> bool:
+        """Whether this sync reads the stream a requester is built for: every stream is built, the catalog's or not, and
+        a shared page is kept only for the requesters that will ask for it (shared_pages.py)."""
+        if self.builds_parents:
+            return self.copies_read is not False
+        return self.selected is None or stream in self.selected
+
     def create_parent_stream_config_with_substream_wrapper(self, model: Any, config: Mapping[str, Any], *, stream_name: str, **kwargs: Any) -> Any:
         """The CDK's own method, with a factory of this class for the parent instead of a plain ModelToComponentFactory
         (the CDK names its class there): the same state manager, message repository and limits."""
@@ -1032,7 +1053,8 @@ class TwilioComponentFactory(ModelToComponentFactory):
         )
         parent_kwargs = {key: value for key, value in self.init_kwargs.items() if key in _PARENT_FACTORY_KWARGS}
         factory = TwilioComponentFactory(
-            builds_parents=True, slots=self.slots, shared_pages=self.shared_pages, connector_state_manager=state_manager, message_repository=repository, **parent_kwargs
+            builds_parents=True, slots=self.slots, shared_pages=self.shared_pages, copies_read=self._reads(stream_name),
+            connector_state_manager=state_manager, message_repository=repository, **parent_kwargs
         )
         return factory.create_parent_stream_config(model=model, config=config, stream_name=stream_name, **kwargs)
 

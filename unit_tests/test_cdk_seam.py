@@ -133,7 +133,7 @@ def test_given_a_source_then_its_factory_is_the_cdks_own_but_for_its_class():
         source = SourceTwilio(catalog, config, None)
     ours, cdk = source._constructor, cdks[-1]
     assert type(ours) is TwilioComponentFactory
-    own = {"builds_parents", "slots", "shared_pages", "state_manager", "init_kwargs"}
+    own = {"builds_parents", "slots", "shared_pages", "selected", "copies_read", "state_manager", "init_kwargs"}
     assert set(vars(ours)) - own == set(vars(cdk))
     assert {k: v for k, v in plain_attributes(ours).items() if k not in own} == plain_attributes(cdk)
     assert ours.get_message_repository() is cdk.get_message_repository()

@@ -183,3 +183,27 @@ def test_given_pages_past_the_budget_then_they_are_not_kept_for_readers_still_to
     pages.get("addresses", "AC1", send)
 
     assert len(sent) == 2 and pages.kept_bytes == 0 and pages.shared == 0
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize(
+    "streams, readers",
+    [
+        (["addresses"], {"addresses": 1}),  # its parent copy is built, but dependent_phone_numbers is not read
+        (["addresses", "dependent_phone_numbers"], {"addresses": 2}),
+        (["dependent_phone_numbers"], {"addresses": 1}),
+    ],
+)
+def test_given_a_catalog_then_only_the_requesters_it_reads_count_as_readers(
+    streams: List[str], readers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every stream of the manifest is built, the catalog's or not: a page is kept for the requesters that will ask
+    for it only, or a sync of `messages` alone would keep its pages for a `message_media` that never reads."""
+    registered: List[str] = []
+    monkeypatch.setattr(SharedPages, "register", lambda self, stream: registered.append(stream))
+    with HttpMocker() as http_mocker:
+        given_accounts(http_mocker)
+        http_mocker.get(api_request(MAIN_ACCOUNT_SID, "Addresses.json"), TwilioPage("addresses").build())
+        read_streams(streams, ConfigBuilder().build(), SyncMode.incremental)
+
+    assert {stream: registered.count(stream) for stream in set(registered)} == readers
