@@ -324,7 +324,7 @@ def many_accounts_history(b: Any) -> Section:
     # Twilio's clock starts ADVANCE_MINUTES (and a little) behind this machine's, so that after the emulator moves
     # ADVANCE_MINUTES on, sync (c) runs at or after Twilio's "now" as a sync 30 minutes later would: a sync reads up
     # to its own clock, and records dated after it would wait for the next sync. Until then the connector's clock is
-    # ahead of Twilio's, which its state never passes (the Date header, windows.CLOCK_MARGIN).
+    # ahead of Twilio's, which its state never passes (the Date header, twilio.CLOCK_MARGIN).
     started = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=ADVANCE_MINUTES + 2)
     emu = Emulator(seed=42, accounts=subaccounts, closed=1, suspended=0, messages_per_account=messages,
                    calls_per_account=calls, history_days=HISTORY_DAYS, subprocess=True, latency_ms=0,

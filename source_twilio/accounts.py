@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, cast
 import requests
 
 from .config import ConfigError, TwilioUnavailable, hide_secrets, settings_of
-from .dates import ISO_INSTANT, to_iso_utc
+from .twilio import ISO_INSTANT, to_iso_utc
 
 logger = logging.getLogger("airbyte")
 

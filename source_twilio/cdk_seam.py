@@ -46,7 +46,7 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    CDK saves the newest record of a complete range, or the range's start when it held none: an account without
    messages would re-read every window since start_date on every sync. Closing a window observes its end as if a
    record were there, capped by Twilio's clock (the Date header of the window's first page, less
-   windows.CLOCK_MARGIN: this machine's clock may run ahead of Twilio's); for day windows, the day before it ends
+   twilio.CLOCK_MARGIN: this machine's clock may run ahead of Twilio's); for day windows, the day before it ends
    (today's usage records still change). So the state is where the complete range ends, and the next sync starts
    there (less the lookback window). A window whose request got an error the error handler let through
    (`refused_windows`, noted by TwilioRequester) is closed without being added to the account's range (its account's
@@ -138,14 +138,15 @@ from . import progress
 from .config import DEFAULT_NUM_WORKERS, settings_of
 from .deadline import with_deadline
 from .errors import reads_as_empty
-from .records import TwilioListExtractor, account_of, forget_parsed_page, parsed_page
+from .records import TwilioListExtractor
 from .refusals import Refusals
 from .settling import SETTLING, accounts_held
 from .open_records import is_newest_window, open_record_pass
 from .state import ACCOUNTS_READ_KEY, GLOBAL_FALLBACK_KEY, OPEN_SINCE_KEY
 from .edges import EDGE_MINUTES, Edges, incoming_edges
 from .shared_pages import SharedPages
-from .windows import CLOCK_MARGIN, Plan, plan_from_probe, served_at
+from .twilio import CLOCK_MARGIN, account_of, forget_parsed_page, parsed_page, served_at
+from .windows import Plan, plan_from_probe
 
 CHECKED_AGAINST = "7.39.1"
 

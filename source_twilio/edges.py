@@ -1,7 +1,7 @@
 """Records a sync reads again at its state's edge are not emitted again when nothing in them changed.
 
 Every incremental sync reads again a little of what the last one read: an account's state stands no later than
-Twilio's clock less windows.CLOCK_MARGIN when the window was served (a record Twilio dates just before that may
+Twilio's clock less twilio.CLOCK_MARGIN when the window was served (a record Twilio dates just before that may
 still be about to appear), and the next sync starts the lookback window before it. A sync 30 minutes after another
 (many-accounts-history, 21 accounts) emitted 26 of its 383 TaskRouter events exactly as the last one had; syncing
 every 5 minutes, about half of what a sync reads would be such records.
@@ -37,7 +37,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Map
 
 import orjson
 
-from .dates import to_instant as _instant
+from .twilio import to_instant as _instant
 
 EDGE_KEY = "edge"
 EDGE_MAX = 100  # digests per account and stream (about 2 KB of state); an edge that would hold more is not kept

@@ -37,8 +37,7 @@ from . import progress
 from .accounts import status_now
 from .deadline import DEADLINE_MARK
 from .hosts import redirected_elsewhere, without_query
-from .open_records import ACCOUNT_PATH
-from .records import page_problem, parsed_page
+from .twilio import ACCOUNT_PATH, page_problem, parsed_page
 from .refusals import EVERY_STREAM, Refusals
 from .config import settings_of
 

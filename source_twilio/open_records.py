@@ -22,17 +22,13 @@ state.open_pass_since (where settled records start); the tests' builders read th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable, Mapping, Optional, Tuple
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from .dates import to_iso_utc
+from .twilio import ACCOUNT_PATH, to_iso_utc
 from .config import settings_of
-
-# A 2010 API path names its account: /2010-04-01/Accounts/AC.../Calls.json (request URLs and Airbyte's state).
-ACCOUNT_PATH = re.compile(r"/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/(.+)")
 
 # The list as it comes, newest first: the query of a pass that has no filter to ask with.
 UNFILTERED: Mapping[str, str] = {}

@@ -23,7 +23,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .hosts import next_link_on_request_host, without_query
 from .open_records import is_newest_window, open_record_pass
-from .records import parsed_page
+from .twilio import next_page_link, parsed_page
 from .result_limit import ResultLimit
 from .config import settings_of
 
@@ -126,9 +126,3 @@ class TwilioPagination(PaginationStrategy):
         return urlunsplit((scheme, netloc, path, query, ""))
 
 
-def next_page_link(body: Mapping[str, Any]) -> Optional[str]:
-    """Twilio's link to the next page in either envelope: `next_page_uri` (2010 API, relative to the host) or
-    `meta.next_page_url` (absolute); None on the last page."""
-    if "meta" in body:
-        return (body.get("meta") or {}).get("next_page_url") or None
-    return body.get("next_page_uri") or None

@@ -12,7 +12,6 @@ Components are shared across the CDK's worker threads: nothing here keeps per-re
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import InitVar, dataclass, field
 from datetime import datetime, timedelta, timezone
 from importlib import resources
@@ -31,83 +30,16 @@ from typing import (
 )
 from urllib.parse import parse_qs, urlsplit
 
-import orjson
 import requests
 from airbyte_cdk.sources.declarative.decoders.json_decoder import JsonDecoder
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
-from .dates import to_iso_utc
 from .edges import Edges
 from .open_records import OpenRecordPass, open_record_pass
 from .result_limit import ResultLimit
-
-_UNREADABLE: Dict[str, Any] = {}
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def forget_parsed_page(response: requests.Response) -> None:
-    """Drops the parsed body kept on `response` (a page kept for later holds its bytes only, a few times smaller)."""
-    response.__dict__.pop("_twilio_body", None)
-
-
-def parsed_page(response: requests.Response) -> Optional[Dict[str, Any]]:
-    """The page's JSON object, parsed once per response; None when the body is not a JSON object."""
-    body = getattr(response, "_twilio_body", None)
-    if body is None:
-        body = _parsed(response.content) if response.content else _UNREADABLE
-        if not isinstance(body, dict):
-            body = _UNREADABLE
-        response._twilio_body = body  # type: ignore[attr-defined]
-    return None if body is _UNREADABLE else body
-
-
-def _parsed(content: bytes) -> Any:
-    """orjson's reading of a body; where orjson refuses a valid JSON text (a lone UTF-16 surrogate escape such as an
-    SMS cut mid-emoji, `"hi \\ud83d"`; an integer beyond 64 bits), the standard library's, with each lone surrogate
-    replaced by U+FFFD: a string holding one is not Unicode, and neither orjson (the CDK's serialiser) nor a UTF-8
-    destination can write it. What neither parser reads is unreadable."""
-    try:
-        return orjson.loads(content)
-    except orjson.JSONDecodeError:
-        pass
-    try:
-        return _valid_unicode(json.loads(content))
-    except (ValueError, RecursionError):
-        return _UNREADABLE
-
-
-def _valid_unicode(value: Any) -> Any:
-    """`value` with every lone surrogate in its strings (keys too) replaced by U+FFFD. The standard library joins a
-    valid pair (`\\ud83d\\ude00`) into one character, so a surrogate left in a string is a lone one."""
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_valid_unicode(item) for item in value]
-    if isinstance(value, dict):
-        return {_valid_unicode(key): _valid_unicode(item) for key, item in value.items()}
-    return value
-
-
-def page_problem(response: requests.Response, list_key: str, paged: bool = True) -> Optional[str]:
-    """What makes a 2xx body no Twilio page, or None when it is one. A page of a list holds its list (`messages`: [...])
-    and, when the list is paged, the envelope that says whether another page follows (`next_page_uri` on the 2010 API,
-    `meta` on product hosts). Without them a proxy's or cache's `{}` would read as an empty last page, and its window
-    as complete.
-
-    b'{"messages": [], "next_page_uri": null}' -> None; b'{}' -> "no `messages` list"; b'[]' -> "not a JSON object"
-    """
-    body = parsed_page(response)
-    if body is None:
-        return "not a JSON object" if response.content else "an empty body"
-    if not list_key:
-        return None if body else "an empty object"
-    if not isinstance(body.get(list_key), list):
-        return f"no `{list_key}` list"
-    if paged and "meta" not in body and "next_page_uri" not in body:
-        return "no `next_page_uri` or `meta` paging envelope"
-    return None
+from .twilio import account_of, parsed_page, to_iso_utc
 
 
 class TwilioJsonDecoder(JsonDecoder):
@@ -368,10 +300,3 @@ class TwilioRecordNormalizer(RecordTransformation):
                 record["account_sid"] = account_sid
 
 
-def account_of(partition: Mapping[str, Any]) -> Optional[str]:
-    """The account of a partition, or of its parent's partition for substreams."""
-    while partition:
-        if partition.get("account_sid"):
-            return cast(str, partition["account_sid"])
-        partition = partition.get("parent_slice") or {}
-    return None

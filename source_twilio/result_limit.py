@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .dates import to_iso_utc
+from .twilio import to_iso_utc
 
 PAGING_PARAMETERS = ("Page", "PageToken")
 

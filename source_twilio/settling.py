@@ -36,8 +36,7 @@ from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilte
 from airbyte_cdk.sources.types import StreamSlice, StreamState
 
 from .config import format_datetime, parse_user_datetime, settings_of
-from .dates import to_iso_utc
-from .records import account_of
+from .twilio import account_of, to_iso_utc
 
 # In a settling list's per-account state: where its complete windows end, before the cursor is held back, and when
 # Twilio served the account's first page.

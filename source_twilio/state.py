@@ -26,8 +26,8 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 
 from .config import format_datetime, parse_user_datetime
-from .dates import to_iso_utc
-from .open_records import ACCOUNT_PATH, OPEN_RECORD_MARGIN, OPEN_RECORD_PASSES
+from .open_records import OPEN_RECORD_MARGIN, OPEN_RECORD_PASSES
+from .twilio import ACCOUNT_PATH, to_iso_utc
 
 logger = logging.getLogger("airbyte")
 

@@ -26,21 +26,13 @@ records, 9 days)
 from __future__ import annotations
 
 import datetime
-import email.utils
 import math
 from dataclasses import dataclass
 from typing import Any, List, Optional
 
 import requests
 
-from .dates import to_instant
-from .paging import next_page_link
-from .records import parsed_page
-
-# A complete window moves its account's state to where it ends, but never past Twilio's own clock at the moment the
-# window's first page was served (the response's Date header) less CLOCK_MARGIN: a record Twilio dates before that
-# instant existed when the page was served, whatever this machine's clock says (cdk_seam.py, point 5).
-CLOCK_MARGIN = datetime.timedelta(minutes=5)
+from .twilio import next_page_link, parsed_page, to_instant
 
 MIN_PAGES_PER_WINDOW = 2
 MAX_PAGES_PER_WINDOW = 10
@@ -102,19 +94,6 @@ def plan_from_probe(
     if whole_days:
         return Plan(step=datetime.timedelta(days=max(1, math.floor(step / ONE_DAY))), rows=rows)
     return Plan(step=datetime.timedelta(seconds=round(step.total_seconds())), rows=rows)
-
-
-def served_at(response: Any) -> Optional[datetime.datetime]:
-    """Twilio's clock when it served `response` (its Date header), or None without a readable one."""
-    headers = getattr(response, "headers", None) or {}
-    value = headers.get("Date")
-    if not value:
-        return None
-    try:
-        instant = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return instant if instant.tzinfo else instant.replace(tzinfo=datetime.timezone.utc)
 
 
 def _oldest(records: List[Any], cursor_field: str) -> Optional[datetime.datetime]:

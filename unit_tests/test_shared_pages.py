@@ -24,7 +24,7 @@ from builders import (
 )
 from freezegun import freeze_time
 
-from source_twilio.records import parsed_page
+from source_twilio.twilio import parsed_page
 from source_twilio.shared_pages import SharedPages
 
 
