@@ -24,12 +24,13 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Mapping, Optional, Tuple, cast
 
 import requests
 
 from .config import ConfigError, TwilioUnavailable, hide_secrets, settings_of
-from .twilio import ISO_INSTANT, to_iso_utc
+from .twilio import ISO_INSTANT, served_at, to_iso_utc
 
 logger = logging.getLogger("airbyte")
 
@@ -67,6 +68,9 @@ class Access:
     reads_keys: bool
     notices: Tuple[str, ...]
     credentials: Mapping[str, Tuple[str, str]] = field(repr=False)
+    # Twilio's clock less this machine's, in seconds, from the Date header of the account listing's first answer
+    # (0 without one): how far back Twilio keeps records is counted on Twilio's clock (config.on_twilio_clock)
+    clock_offset: float = 0.0
 
     def basic_auth(self, account_sid: str) -> str:
         """The Authorization header that reads `account_sid`'s product data."""
@@ -115,10 +119,11 @@ def _resolve(config: Mapping[str, Any]) -> Access:
     key_sid = settings_of(config).key_sid
     main_credentials = settings_of(config).credentials
     session = requests.Session()
+    clock: List[float] = []
     try:
-        status, listed = _list_accounts(session, api, main_credentials, config)
+        status, listed = _list_accounts(session, api, main_credentials, config, clock)
         if status in (401, 403) and key_sid:
-            return _standard_key_access(session, api, own, main_credentials, config)
+            return _standard_key_access(session, api, own, main_credentials, config, clock)
     except TwilioKeptAnswering as error:
         raise TwilioUnavailable(
             f"Twilio answered {error.status} to each of {PAGE_ATTEMPTS} attempts to list accounts at {error.url} "
@@ -179,12 +184,15 @@ def _resolve(config: Mapping[str, Any]) -> Access:
         reads_keys=True,
         notices=tuple(notices),
         credentials=credentials,
+        clock_offset=clock[0] if clock else 0.0,
     )
 
 
-def _standard_key_access(session: requests.Session, api: str, own: str, credentials: Tuple[str, str], config: Mapping[str, Any]) -> Access:
+def _standard_key_access(
+    session: requests.Session, api: str, own: str, credentials: Tuple[str, str], config: Mapping[str, Any], clock: List[float]
+) -> Access:
     """The key may not list accounts: a Standard key (it reads its own account), or a wrong secret (it reads nothing)."""
-    status, _ = _get_page(session, f"{api}/2010-04-01/Accounts/{own}/{KEY_PROBE}", credentials)
+    status, _ = _get_page(session, f"{api}/2010-04-01/Accounts/{own}/{KEY_PROBE}", credentials, clock)
     if status == 401:
         raise ConfigError(
             "api_key_secret: Twilio rejected the API key (401). Check api_key_sid and api_key_secret, and that the key "
@@ -208,6 +216,7 @@ def _standard_key_access(session: requests.Session, api: str, own: str, credenti
         reads_keys=False,
         notices=(notice,),
         credentials={own: credentials},
+        clock_offset=clock[0] if clock else 0.0,
     )
 
 
@@ -263,12 +272,14 @@ def forget_statuses() -> None:
         _statuses.clear()
 
 
-def _list_accounts(session: requests.Session, api: str, credentials: Tuple[str, str], config: Mapping[str, Any]) -> Tuple[int, Optional[List[Mapping[str, Any]]]]:
+def _list_accounts(
+    session: requests.Session, api: str, credentials: Tuple[str, str], config: Mapping[str, Any], clock: Optional[List[float]] = None
+) -> Tuple[int, Optional[List[Mapping[str, Any]]]]:
     """Every page of Accounts.json: (200, accounts), or the first status that was not a 200 (and None)."""
     accounts: List[Mapping[str, Any]] = []
     url: Optional[str] = f"{api}/2010-04-01/Accounts.json?PageSize=1000"
     while url:
-        status, page = _get_page(session, url, credentials)
+        status, page = _get_page(session, url, credentials, clock)
         if page is None:
             return status, None
         accounts.extend(page.get("accounts") or [])
@@ -286,8 +297,11 @@ class TwilioKeptAnswering(requests.exceptions.RetryError):
         self.url = url.split("?", 1)[0]
 
 
-def _get_page(session: requests.Session, url: str, auth: Tuple[str, str]) -> Tuple[int, Optional[Dict[str, Any]]]:
-    """One page: its status and, when it is a 2xx, its parsed body.
+def _get_page(
+    session: requests.Session, url: str, auth: Tuple[str, str], clock: Optional[List[float]] = None
+) -> Tuple[int, Optional[Dict[str, Any]]]:
+    """One page: its status and, when it is a 2xx, its parsed body; `clock` gets Twilio's clock less this machine's
+    (seconds) from each answer's Date header.
 
     This runs before the CDK's retrying HTTP client is involved, so it gets the same treatment here: 429 and 5xx,
     connection failures, bodies cut mid-read and bodies that are not JSON are asked for again, after Retry-After
@@ -297,6 +311,9 @@ def _get_page(session: requests.Session, url: str, auth: Tuple[str, str]) -> Tup
         wait = min(2**attempt, MAX_WAIT_SECONDS)
         try:
             response = session.get(url, auth=auth, timeout=REQUEST_TIMEOUT_SECONDS)
+            served = served_at(response)
+            if clock is not None and served is not None:
+                clock.append((served - datetime.now(timezone.utc)).total_seconds())
             if response.status_code not in TRANSIENT_STATUSES:
                 return response.status_code, (response.json() if response.ok else None)
             problem = f"HTTP {response.status_code}"

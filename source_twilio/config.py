@@ -371,6 +371,27 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
+# A Date header has whole seconds and comes after the request's latency: a difference this small is no skew.
+CLOCK_NOISE_SECONDS = 2.0
+
+
+def on_twilio_clock(settings: Settings, offset_seconds: float, now: Optional[datetime] = None) -> Settings:
+    """`settings` with how far back each stream is asked counted on Twilio's clock, `offset_seconds` (Twilio's less
+    this machine's) from this machine's. Twilio keeps messages 400 days by its own clock: a machine 30 minutes ahead
+    would leave out the oldest 30 minutes it still keeps, and one more than RETENTION_SLACK behind would ask for a
+    range Twilio refuses (400, code 20004, on the first sync of an old start_date)."""
+    if abs(offset_seconds) <= CLOCK_NOISE_SECONDS:
+        return settings
+    offset = timedelta(seconds=round(offset_seconds))
+    twilio_now = (now or datetime.now(timezone.utc)) + offset
+    start = cast(datetime, parse_user_datetime(settings.start))
+    return settings.replaced(
+        stream_starts={stream: format_datetime(max(start, cast(datetime, retention_floor(stream, twilio_now)))) for stream in RETENTION_DAYS},
+        # retention_request_parameters counts back from now_utc(), this machine's clock
+        retention={stream: duration_isoformat(timedelta(days=days) - RETENTION_SLACK - offset) for stream, days in RETENTION_DAYS.items()},
+    )
+
+
 def settings_of(config: Mapping[str, Any]) -> Settings:
     """The Settings of a normalised config."""
     return cast(Settings, config[SETTINGS])

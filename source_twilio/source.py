@@ -30,7 +30,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import install_factory, use_config
 from .refusals import Refusals
-from .config import SETTINGS, ConfigError, hide_secrets, normalize_config, retention_notes, settings_of
+from .config import SETTINGS, ConfigError, hide_secrets, normalize_config, on_twilio_clock, retention_notes, settings_of
 from .progress import start_read
 from .settling import settled_since
 from .state import conversations_changed_since, conversations_read_accounts, listed_cursors, open_pass_since, stream_states
@@ -151,7 +151,7 @@ class SourceTwilio(YamlDeclarativeSource):
             access = AccountDirectory.access(prepared)
             notices = access.notices
             self._announce(logger, access)
-            prepared[SETTINGS] = settings_of(prepared).replaced(
+            prepared[SETTINGS] = on_twilio_clock(settings_of(prepared), access.clock_offset).replaced(
                 product_auth=access.product_auth_headers(),
                 suspended_accounts=[account.sid for account in access.accounts if account.status == "suspended"],
                 account_created={account.sid: account.date_created for account in access.accounts if account.date_created},

@@ -228,9 +228,10 @@ class TwilioPage:
         self._body["next_page_uri"] = uri
         return self
 
-    def build(self) -> HttpResponse:
+    def build(self, headers: Optional[Mapping[str, str]] = None) -> HttpResponse:
+        """The page; `headers` replace Twilio's usual ones (a Date of another clock)."""
         self._body[self._list_key] = self._records
-        return HttpResponse(json.dumps(self._body), 200, twilio_headers())
+        return HttpResponse(json.dumps(self._body), 200, {**twilio_headers(), **(headers or {})})
 
 
 class ProductPage:

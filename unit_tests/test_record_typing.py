@@ -150,6 +150,6 @@ class TestNestedPrices:
 )
 def test_given_a_wire_number_then_it_is_an_int_when_written_as_one_and_a_float_otherwise(wire, typed) -> None:
     """Counts stay integers ("1" -> 1, never 1.0), prices become floats, and what is no number passes through."""
-    from source_twilio.records import _to_number
+    from source_twilio.record_types import _to_number
 
     assert _to_number(wire) == typed and type(_to_number(wire)) is type(typed)
