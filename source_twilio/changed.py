@@ -32,6 +32,7 @@ from airbyte_cdk.sources.types import StreamSlice, StreamState
 
 from .parents import SharedParentPartitionRouter
 from .config import settings_of
+from .twilio import to_instant
 
 CURSOR_FIELD = "date_updated"
 
@@ -48,7 +49,7 @@ class ChangedRecordsPartitionRouter(SharedParentPartitionRouter):
         settings = settings_of(self.config)
         self._newest: Dict[str, str] = dict(settings.listed_cursors.get(self.stream_name) or {})
         self._lookback = timedelta(minutes=settings.lookback_minutes)
-        self._saved = {workspace: _instant(value) for workspace, value in self._newest.items()}
+        self._saved = {workspace: to_instant(value) for workspace, value in self._newest.items()}
 
     def select(self, slices: List[StreamSlice]) -> Iterable[StreamSlice]:
         if not slices:
@@ -57,7 +58,7 @@ class ChangedRecordsPartitionRouter(SharedParentPartitionRouter):
         saved = self._saved.get(workspace)
         since = saved - self._lookback if saved is not None else None
         changed = [s for s in slices if since is None or _changed_since(s, since)]
-        newest = max((str(s.extra_fields.get(CURSOR_FIELD) or "") for s in slices), key=lambda v: _instant(v) or _EPOCH)
+        newest = max((str(s.extra_fields.get(CURSOR_FIELD) or "") for s in slices), key=lambda v: to_instant(v) or _EPOCH)
         for i, stream_slice in enumerate(changed):
             if i == len(changed) - 1:
                 self._advance(workspace, newest)
@@ -66,9 +67,9 @@ class ChangedRecordsPartitionRouter(SharedParentPartitionRouter):
             self._advance(workspace, newest)
 
     def _advance(self, workspace: str, value: str) -> None:
-        instant = _instant(value)
+        instant = to_instant(value)
         with self._mutex:
-            known = _instant(self._newest.get(workspace))
+            known = to_instant(self._newest.get(workspace))
             if instant is not None and (known is None or instant > known):
                 self._newest[workspace] = value
 
@@ -80,17 +81,7 @@ class ChangedRecordsPartitionRouter(SharedParentPartitionRouter):
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def _instant(value: Any) -> Optional[datetime]:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
 def _changed_since(stream_slice: StreamSlice, since: datetime) -> bool:
     """Whether the slice's record changed on or after `since`; one without a readable date is fetched."""
-    updated = _instant(stream_slice.extra_fields.get(CURSOR_FIELD))
+    updated = to_instant(stream_slice.extra_fields.get(CURSOR_FIELD))
     return updated is None or updated >= since
