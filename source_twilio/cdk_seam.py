@@ -83,10 +83,10 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
     that window has closed, each account's entry in the state keeps `open_since` beside its cursor
     (`OpenPassBounds`), so that a sync stopped after older windows moved the cursor still starts the next pass where
     this one was to start. Uses nothing private beyond (5).
-12. A deadline for each attempt of a request (deadline.py says why). The CDK builds each requester's HTTP session
-    itself and offers no hook for its transport adapter; each requester's session (`_http_client`, `_session`) gets
-    deadline.DeadlineAdapter when TwilioRequester wraps it, with the connection pool size the CDK gives its own
-    adapter. Parents and their parents are built by the same factory class (10), so they get it too.
+12. A deadline for each attempt of a request (deadline.py says why and how). No private name: the factory builds the
+    manifest's authenticators as deadline.py's subclasses, which add a response hook to each request they
+    authenticate, and refuses a requester whose authenticator does not. Parents and their parents are built by the
+    same factory class (10), so they get it too.
 """
 
 from __future__ import annotations
@@ -112,9 +112,11 @@ from airbyte_cdk.sources.declarative.incremental import ConcurrentCursorFactory,
 from airbyte_cdk.sources.streams.checkpoint.per_partition_key_serializer import PerPartitionKeySerializer
 from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    BasicHttpAuthenticator as BasicHttpAuthenticatorModel,
     DatetimeBasedCursor as DatetimeBasedCursorModel,
     HttpRequester as HttpRequesterModel,
     MinMaxDatetime as MinMaxDatetimeModel,
+    NoAuth as NoAuthModel,
 )
 from airbyte_cdk.sources.declarative.datetime.min_max_datetime import MinMaxDatetime
 from airbyte_cdk.sources.declarative.decoders import Decoder, JsonDecoder
@@ -129,14 +131,13 @@ from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor, Curs
 from airbyte_cdk.sources.streams.concurrent.state_converters.datetime_stream_state_converter import (
     CustomFormatConcurrentStreamStateConverter,
 )
-from airbyte_cdk.sources.streams.http.http_client import MAX_CONNECTION_POOL_SIZE, HttpClient
-from airbyte_cdk.sources.types import Record, StreamSlice
+from airbyte_cdk.sources.types import Config, Record, StreamSlice
 from isodate import parse_duration
 from pydantic.v1 import BaseModel
 
 from . import progress
 from .config import DEFAULT_NUM_WORKERS, settings_of
-from .deadline import with_deadline
+from .deadline import DEADLINE_AUTHENTICATORS, DeadlineBasicAuth, DeadlineNoAuth
 from .errors import reads_as_empty
 from .records import TwilioListExtractor
 from .refusals import Refusals
@@ -159,8 +160,6 @@ PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
         "_generate_slices_from_partition",
     ),
     SimpleRetriever: ("_fetch_next_page",),
-    HttpRequester: ("_http_client",),
-    HttpClient: ("_session",),
 }
 
 # Why each is used, and the upstream change that would make it unnecessary (a test checks each name has one).
@@ -185,9 +184,6 @@ WHY_PRIVATE: Dict[str, str] = {
     "hook for slices removes this.",
     "_fetch_next_page": "a probe sends the request a window's first page sends, built by the retriever; a public "
     "method for one page removes this.",
-    "_http_client": "the requester's session gets the deadline adapter (12); a transport hook on HttpRequester "
-    "removes this.",
-    "_session": "the same: HttpClient builds its session itself; a session argument passed by HttpRequester removes this.",
 }
 
 class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
@@ -772,7 +768,6 @@ class TwilioRequester:
 
     def __init__(self, requester: HttpRequester) -> None:
         self._requester = requester
-        with_deadline(requester._http_client._session, MAX_CONNECTION_POOL_SIZE)
         self._slots: Optional[threading.BoundedSemaphore] = None
         self._cursor: Optional[WindowCheckpointCursor] = None
         self._stream = ""
@@ -914,7 +909,20 @@ class TwilioComponentFactory(ModelToComponentFactory):
         name: str,
     ) -> HttpRequester:
         requester = super().create_http_requester(model, config, decoder, query_properties_key, use_cache, name=name)
+        if not isinstance(requester.authenticator, DEADLINE_AUTHENTICATORS):
+            # the deadline comes with the authenticator (deadline.py): a requester without one would wait forever
+            raise ValueError(f"{name}: its requester names no BasicHttpAuthenticator or NoAuth (manifest.yaml), so its requests would have no deadline")
         return cast(HttpRequester, TwilioRequester(requester))
+
+    @staticmethod
+    def create_basic_http_authenticator(model: BasicHttpAuthenticatorModel, config: Config, **kwargs: Any) -> DeadlineBasicAuth:
+        """The CDK's BasicHttpAuthenticator, with the deadline (12)."""
+        return DeadlineBasicAuth(password=model.password or "", username=model.username, config=config, parameters=model.parameters or {})
+
+    @staticmethod
+    def create_no_auth(model: NoAuthModel, config: Config, **kwargs: Any) -> DeadlineNoAuth:
+        """The CDK's NoAuth, with the deadline (12)."""
+        return DeadlineNoAuth(parameters=model.parameters or {})
 
     def create_concurrent_cursor_from_perpartition_cursor(  # type: ignore[override]
         self,

@@ -61,12 +61,12 @@ def a_stream_and_its_parts():
 @pytest.fixture(scope="module")
 def seam_instances():
     """The objects whose attributes the seam reads, built once for the module (each check only reads them): a source
-    as a read builds it, its cursor and a per-account one, a requester and its HTTP client, a stream and its parts."""
+    as a read builds it, its cursor and a per-account one, a requester, a stream and its parts."""
     with freeze_time(NOW):
         source, cursor = a_source_and_its_cursor()
         per_account_cursor = cursor._create_cursor({})
         requester = HttpRequester(name="messages", url_base="https://api.twilio.com", path="", config={}, parameters={})
-        return (source, source._constructor, cursor, per_account_cursor, requester, requester._http_client, *a_stream_and_its_parts())
+        return (source, source._constructor, cursor, per_account_cursor, requester, *a_stream_and_its_parts())
 
 
 @freeze_time(NOW)
@@ -418,3 +418,27 @@ def test_given_a_step_then_the_accounts_windows_have_it_newest_first_and_a_refus
     assert sized.inner._concurrent_state == before
     sized.close_partition(Closed(windows[2]))
     assert sized.inner._concurrent_state != before  # a complete window joins them
+
+
+@pytest.mark.parametrize(
+    "authenticator, refused",
+    [({"type": "BasicHttpAuthenticator", "username": "AC1", "password": "x"}, False), ({"type": "NoAuth"}, False),
+     ({"type": "BearerAuthenticator", "api_token": "x"}, True), (None, True)],
+)
+def test_given_a_requester_then_it_is_built_only_with_an_authenticator_that_brings_the_deadline(authenticator, refused):
+    """The deadline per attempt comes with the authenticator (deadline.py): a requester whose authenticator would
+    not add it is refused when the streams are built, not left to wait on a trickling page."""
+    from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpRequester as HttpRequesterModel
+
+    from source_twilio.deadline import DEADLINE_AUTHENTICATORS
+
+    definition = {"type": "HttpRequester", "url_base": "https://api.twilio.com", "path": "/x", "http_method": "GET"}
+    if authenticator:
+        definition["authenticator"] = authenticator
+    factory = cdk_seam.TwilioComponentFactory()
+    if refused:
+        with pytest.raises(ValueError, match="no deadline"):
+            factory.create_component(HttpRequesterModel, definition, {}, name="messages")
+    else:
+        requester = factory.create_component(HttpRequesterModel, definition, {}, name="messages")
+        assert isinstance(requester.authenticator, DEADLINE_AUTHENTICATORS)

@@ -1,5 +1,6 @@
-"""deadline.DeadlineAdapter: a body read whole within the deadline arrives as requests reads it (plain, gzip, chunked);
-one that trickles past it is abandoned with the ReadTimeout the error handler retries. A local server on 127.0.0.1."""
+"""deadline.py: a body read whole within the deadline arrives as requests reads it (plain, gzip, chunked); one that
+trickles past it is abandoned with the ReadTimeout the error handler retries. The deadline comes with the
+requesters' authenticators, as the CDK's HttpClient gives them to its session. A local server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from source_twilio.deadline import DEADLINE_MARK, DeadlineAdapter
+from source_twilio.deadline import DEADLINE_ENV, DEADLINE_MARK, DeadlineBasicAuth, DeadlineNoAuth
 
 BODY = b'{"messages": [' + b",".join(b'{"sid": "SM%032d"}' % i for i in range(300)) + b'], "next_page_uri": null}'
 
@@ -71,19 +72,23 @@ def server() -> Iterator[str]:
     httpd.shutdown()
 
 
-def session_with(deadline: float) -> requests.Session:
-    session = requests.Session()
-    session.mount("http://", DeadlineAdapter(deadline))
+@pytest.fixture
+def session_with(monkeypatch: pytest.MonkeyPatch):
+    def session(deadline: float) -> requests.Session:
+        monkeypatch.setenv(DEADLINE_ENV, str(deadline))
+        session = requests.Session()
+        session.auth = DeadlineNoAuth(parameters={})
+        return session
     return session
 
 
 @pytest.mark.parametrize("path", ["/plain", "/gzip", "/chunked"])
-def test_given_a_body_within_the_deadline_then_it_arrives_whole_and_decoded(server: str, path: str) -> None:
+def test_given_a_body_within_the_deadline_then_it_arrives_whole_and_decoded(server: str, path: str, session_with) -> None:
     response = session_with(60).get(server + path, timeout=30)
     assert response.status_code == 200 and response.content == BODY and response.json()["messages"][299]["sid"].endswith("299")
 
 
-def test_given_a_trickling_body_then_the_attempt_is_abandoned_with_a_read_timeout_naming_the_deadline(server: str) -> None:
+def test_given_a_trickling_body_then_the_attempt_is_abandoned_with_a_read_timeout_naming_the_deadline(server: str, session_with) -> None:
     """The body would take about 8 s (16 bytes every 10 ms); each chunk arrives well within the read timeout. The
     deadline is looked at as bytes arrive, not once a 64 KB chunk is complete: the client leaves with most of the body
     unsent (reading chunks whole, it would have waited for all of it)."""
@@ -97,6 +102,24 @@ def test_given_a_trickling_body_then_the_attempt_is_abandoned_with_a_read_timeou
     assert Handler.trickled and Handler.trickled[0] < len(BODY) // 2, (Handler.trickled, len(BODY))
 
 
-def test_given_a_streamed_request_then_the_body_is_left_to_the_caller(server: str) -> None:
+def test_given_a_streamed_request_then_the_body_is_left_to_the_caller(server: str, session_with) -> None:
     response = session_with(60).get(server + "/plain", timeout=30, stream=True)
     assert b"".join(response.iter_content(1024)) == BODY
+
+
+def test_given_basic_auth_then_the_header_is_the_cdks_and_the_deadline_is_added_once(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same Authorization header as the CDK's BasicHttpAuthenticator; a request prepared twice (a retry resends
+    the prepared request) has the hook once; a trickling body is cut there too."""
+    from airbyte_cdk.sources.declarative.auth.token import BasicHttpAuthenticator
+
+    ours = DeadlineBasicAuth(username="AC1", password="secret", config={}, parameters={})
+    cdks = BasicHttpAuthenticator(username="AC1", password="secret", config={}, parameters={})
+    assert ours.get_auth_header() == cdks.get_auth_header()
+    prepared = requests.Request("GET", server + "/plain").prepare()
+    ours(ours(prepared))
+    assert len(prepared.hooks["response"]) == 1 and prepared.headers["Authorization"] == cdks.get_auth_header()["Authorization"]
+    monkeypatch.setenv(DEADLINE_ENV, "0.5")
+    session = requests.Session()
+    session.auth = ours
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        session.get(server + "/trickle", timeout=30)
