@@ -28,16 +28,16 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
    are recognised with one `datetime.fromisoformat` and skipped. Uses nothing private beyond (1).
 4. Windows as long as each account's history needs (`WindowCheckpointCursor.stream_slices`, windows.py says how).
    Before an account's windows are made, the stream's own retriever asks for the first page of the account's whole
-   range (`_fetch_next_page`, so the request is exactly the one a window would send); the per-account cursor then
+   range: its public `read_records` over that range, which the requester ends at the first answer (`_FirstAnswer`),
+   before a record is parsed, so the request is exactly the one a window would send. The per-account cursor then
    is built (AccountCursors: the manifest's cursor definition with the account's `step` and, for an account created
    after start_date, its creation as `start_datetime`) to make one window or windows of the measured length, and a
    one-window plan's first page is served from that probe instead of asked again. Probes run a few accounts ahead of the windows being made
    (the cursor's partition router is a `_ProbingPartitions`, given by the factory), and every page request of every
    stream, probes included, holds one of `num_workers` request slots (TwilioRequester), so probing never adds to the
    concurrency the user set. Overrides `_create_cursor` (the CDK asks it for an account's cursor: built by
-   AccountCursors) and `_generate_slices_from_partition` (the account and plan whose windows the CDK makes next),
-   and calls the retriever's `_fetch_next_page` for a probe (the request a window's first page sends, built by the
-   CDK: no public method builds it). The incoming state is read from the state given to the constructor, in the
+   AccountCursors) and `_generate_slices_from_partition` (the account and plan whose windows the CDK makes next).
+   The incoming state is read from the state given to the constructor, in the
    format the CDK documents, not from the CDK's attributes. Whole-day windows (conferences, notifications, usage
    records) are sized the same way, in whole days; so is a child's copy of a windowed parent (the messages under
    message_media, the conferences under their participants), which had the CDK's fixed windows from start_date:
@@ -76,8 +76,9 @@ name and its owner, when an upgrade moves one. Nothing outside this module touch
     state (incremental_dependency), through a parent stream the CDK builds with a second factory: the CDK's wrapper
     names its own class for that one, so `create_parent_stream_config_with_substream_wrapper` is the CDK's, with a
     TwilioComponentFactory there (`builds_parents`): such a parent's cursor is this class too and its requester is
-    linked. Uses the CDK factory's `_instantiate_parent_stream_state_manager` (the parent's state, taken from the
-    child's), as the CDK's wrapper does.
+    linked. The parent's state is taken from the child's as the CDK's wrapper takes it
+    (`TwilioComponentFactory.parent_state_manager`, with the CDK's public `get_parent_state` and `get_global_state`;
+    a test compares it with the CDK's own on the states a child can have).
 11. The open-records pass of settled records (calls that failed or were canceled: no `end_time`, so no window returns
     them) runs after each account's newest window and keeps those created since where the last pass left off. Until
     that window has closed, each account's entry in the state keeps `open_since` beside its cursor
@@ -105,7 +106,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Set, Tuple, Type, cast
 
 import requests
-from airbyte_cdk.models import AirbyteStateMessage, ConfiguredAirbyteCatalog, Level
+from airbyte_cdk.models import (
+    AirbyteStateBlob, AirbyteStateMessage, AirbyteStateType, AirbyteStreamState, ConfiguredAirbyteCatalog, Level, StreamDescriptor,
+)
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 from airbyte_cdk.sources.declarative.incremental import ConcurrentCursorFactory, ConcurrentPerPartitionCursor
@@ -114,6 +117,7 @@ from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     BasicHttpAuthenticator as BasicHttpAuthenticatorModel,
     DatetimeBasedCursor as DatetimeBasedCursorModel,
+    DeclarativeStream as DeclarativeStreamModel,
     HttpRequester as HttpRequesterModel,
     MinMaxDatetime as MinMaxDatetimeModel,
     NoAuth as NoAuthModel,
@@ -154,12 +158,10 @@ CHECKED_AGAINST = "7.39.1"
 # owner -> the private names this module relies on; unit_tests/test_cdk_seam.py checks every one on the installed CDK.
 PRIVATE_NAMES: Dict[type, Tuple[str, ...]] = {
     ConcurrentDeclarativeSource: ("_constructor", "_config"),
-    ModelToComponentFactory: ("_instantiate_parent_stream_state_manager",),
     ConcurrentPerPartitionCursor: (
         "_lock", "_emit_state_message", "_throttle_state_message", "_use_global_cursor", "_create_cursor",
         "_generate_slices_from_partition",
     ),
-    SimpleRetriever: ("_fetch_next_page",),
 }
 
 # Why each is used, and the upstream change that would make it unnecessary (a test checks each name has one).
@@ -168,8 +170,6 @@ WHY_PRIVATE: Dict[str, str] = {
     "component_factory (it did before 7.x); accepting one again removes this.",
     "_config": "use_config gives a verb's streams the config it was passed, which read completes with what the "
     "accounts are; streams() reading its config argument (instead of the constructor's) removes this.",
-    "_instantiate_parent_stream_state_manager": "the parent wrapper must build parents with this factory's class "
-    "and takes the parent's state as the CDK's does; a factory class attribute for substream factories removes this.",
     "_lock": "a STATE inside a long window is emitted under the cursor's lock, as the CDK emits its own; a public "
     "checkpoint() on the cursor removes this.",
     "_emit_state_message": "overridden to time each STATE and called for the one every RECORDS_PER_STATE records; a "
@@ -182,8 +182,6 @@ WHY_PRIVATE: Dict[str, str] = {
     "factory that is given the partition removes this.",
     "_generate_slices_from_partition": "overridden: the account and plan whose windows are made next; a per-partition "
     "hook for slices removes this.",
-    "_fetch_next_page": "a probe sends the request a window's first page sends, built by the retriever; a public "
-    "method for one page removes this.",
 }
 
 class WindowCheckpointCursor(ConcurrentPerPartitionCursor):
@@ -759,6 +757,15 @@ class _ProbingPartitions:
         return getattr(self._router, name)
 
 
+class _FirstAnswer(Exception):
+    """How a probe's read ends (4): raised by the requester with the first page's answer, before the retriever
+    parses a record of it."""
+
+    def __init__(self, response: Any) -> None:
+        super().__init__("a probe's first page")
+        self.response = response
+
+
 class TwilioRequester:
     """A stream's HTTP requester: the CDK's HttpRequester, which sends every request, plus what this connector does
     around each page request (4, 5, 9, 10, 12). Every page request holds one of `num_workers` request slots and is
@@ -838,8 +845,10 @@ class TwilioRequester:
 
             shared = self._shared_pages
             response = send() if shared is None else shared.get(self._stream, self._page_key(stream_slice, next_page_token, kwargs), send)
+        if probe:
+            raise _FirstAnswer(response)
         cursor = self._cursor
-        if cursor is not None and not probe and stream_slice is not None:
+        if cursor is not None and stream_slice is not None:
             if isinstance(response, requests.Response):
                 response._twilio_window = stream_slice  # type: ignore[attr-defined]  # whose records (edges.py)
                 if cursor.edges is not None:
@@ -1031,8 +1040,14 @@ class TwilioComponentFactory(ModelToComponentFactory):
             return
 
         def probe(whole: StreamSlice) -> Any:
+            # the retriever reads the whole range its own way, and the requester ends the read at its first answer
             with requester.probing():
-                return retriever._fetch_next_page(whole, None)
+                try:
+                    for _ in retriever.read_records({}, whole):
+                        break
+                except _FirstAnswer as answer:
+                    return answer.response
+            raise RuntimeError(f"{retriever.name}: the probe of {whole} ended without a request")
 
         stream = retriever.name if cursor.counted_in_progress else None
         cursor._sizer = WindowSizer(probe, requester.first_pages, cast(TwilioListExtractor, extractor), workers, stream)
@@ -1051,7 +1066,7 @@ class TwilioComponentFactory(ModelToComponentFactory):
         if NO_CURSOR_STATE_KEY in child_state:
             child_state = {key: value for key, value in child_state.items() if key != NO_CURSOR_STATE_KEY}
         parent_state = child_state if model.incremental_dependency and child_state else None
-        state_manager = self._instantiate_parent_stream_state_manager(child_state, config, model, parent_state)
+        state_manager = self.parent_state_manager(child_state, config, model) if parent_state else ConnectorStateManager([])
         emit = bool(self.init_kwargs.get("emit_connector_builder_messages", False))
         repository = StateFilteringMessageRepository(
             LogAppenderMessageRepositoryDecorator(
@@ -1066,6 +1081,31 @@ class TwilioComponentFactory(ModelToComponentFactory):
             connector_state_manager=state_manager, message_repository=repository, **parent_kwargs
         )
         return factory.create_parent_stream_config(model=model, config=config, stream_name=stream_name, **kwargs)
+
+
+    @staticmethod
+    def parent_state_manager(child_state: Mapping[str, Any], config: Mapping[str, Any], model: Any) -> ConnectorStateManager:
+        """The state a parent copy starts from, taken from its child's state (incremental_dependency), as the CDK's
+        wrapper takes it (airbyte-cdk 7.39.1; unit_tests/test_cdk_seam.py compares the two): the child's
+        `parent_state` entry for the parent; else the child's cross-partition `state`; else, for a child state of one
+        scalar cursor value (the state of a connector before per-partition states), that value under the parent's
+        cursor field."""
+        name = model.stream.name or ""
+        message = ConcurrentPerPartitionCursor.get_parent_state(child_state, name) or ConcurrentPerPartitionCursor.get_global_state(
+            child_state, name
+        )
+        values = list(child_state.values())
+        legacy = len(values) == 1 and isinstance(values[0], (str, int, float)) and not isinstance(values[0], bool)
+        if message is None and legacy and isinstance(model.stream, DeclarativeStreamModel) and model.stream.incremental_sync:
+            sync = model.stream.incremental_sync
+            cursor_field = InterpolatedString.create(sync.cursor_field, parameters=sync.parameters or {}).eval(config)
+            message = AirbyteStateMessage(
+                type=AirbyteStateType.STREAM,
+                stream=AirbyteStreamState(
+                    stream_descriptor=StreamDescriptor(name=name, namespace=None), stream_state=AirbyteStateBlob({cursor_field: values[0]})
+                ),
+            )
+        return ConnectorStateManager([message] if message else [])
 
 
 # What the CDK's parent wrapper hands on to the parent's factory besides its state manager and message repository.
