@@ -17,7 +17,7 @@ setup(
     packages=find_packages(include=["source_twilio", "source_twilio.*"]),
     package_data={"source_twilio": ["manifest.yaml", "page_sizes.json", "schemas/*.json"]},
     python_requires=">=3.10",
-    # The CDK is pinned exactly: the connector replaces a few of its internals (source_twilio/cdk_seam.py), checked
+    # The CDK is pinned exactly: the connector uses 8 of its private names (source_twilio/cdk_seam.py), checked
     # against this version. requirements.lock pins the whole set; unit_tests/test_dependencies.py keeps them equal.
     install_requires=[
         "airbyte-cdk==7.39.1",

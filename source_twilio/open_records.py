@@ -109,7 +109,7 @@ OPEN_RECORD_PASSES = {
 
 def is_newest_window(cursor_slice: Optional[Mapping[str, Any]], sync_end: str) -> bool:
     """Whether a window is its account's newest (it ends at the sync's end, `Settings.end`): the pass runs after it
-    (paging.TwilioPagination), and once it has closed the pass has run (cdk_seam.OpenPassBounds)."""
+    (paging.TwilioPagination), and once it has closed the pass has run (cursors.OpenPassBounds)."""
     end = (cursor_slice or {}).get("end_time")
     return bool(end) and str(end) >= sync_end
 

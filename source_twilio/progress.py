@@ -8,7 +8,7 @@ streams an account was refused).
 
 The counts come from where every message, request and answer already passes, at the cost of a counter increment:
 RECORD and STREAM_STATUS messages as `SourceTwilio.read` yields them (`follow`), page requests and window plans from
-the request-slot wrapper and the cursor in cdk_seam.py, retries and skips from the error handler (errors.py). Lines are
+the requester (requester.py) and the cursor (cursors.py), retries and skips from the error handler (errors.py). Lines are
 emitted with the sync's own messages, in their order, so a line's record count is exactly the RECORD messages of that
 stream before it. A stream that sends nothing at all (every request waiting out a back-off) gets its next line with
 its next message; the retry warnings are what is said meanwhile.

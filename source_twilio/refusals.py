@@ -3,7 +3,7 @@
 An answer the error handler lets through (errors.POLICY, IGNORE) skips one window of one account. The user needs to
 hear it once per account and stream (once per account when its own token was rotated: every product stream of it
 fails the same way), not once per window. And a stream with one cursor for all accounts must not name an account as
-read in its state when a request about that account was refused (cdk_seam.WindowCheckpointCursor.state): the next
+read in its state when a request about that account was refused (cursors.WindowCheckpointCursor.state): the next
 sync would keep only that account's children newer than a cursor other accounts moved.
 
 Airbyte runs one sync per process, so this is kept per process; `clear()` forgets it (each `read`, and tests).

@@ -6,7 +6,7 @@ completed. Calls have `end_time`, empty until they end (open_records.py reads th
 field, and Twilio cannot filter on `date_updated`. So the state of an account must not pass a transcript still open,
 and what the next sync reads again must not come twice:
 
-- Each account's state keeps three values (`cdk_seam.WindowCheckpointCursor.state` writes them): `settled_until`,
+- Each account's state keeps three values (`cursors.WindowCheckpointCursor.state` writes them): `settled_until`,
   before which every transcript was listed by that sync: the CDK's value, where the account's complete windows end
   (by Twilio's clock less 5 minutes), or the newest transcript they held when that is later (a second after it);
   `listed_at`, Twilio's clock (the `Date` header) when the first page of the account was served, before any of its

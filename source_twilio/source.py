@@ -29,6 +29,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import (
 
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import install_factory, use_config
+from .factory import twilio_factory
 from .refusals import Refusals
 from .config import SETTINGS, ConfigError, hide_secrets, normalize_config, on_twilio_clock, retention_notes, settings_of
 from .progress import start_read
@@ -58,7 +59,7 @@ class SourceTwilio(YamlDeclarativeSource):
                 self.config_error = error
                 prepared = dict(config)
         super().__init__(path_to_yaml="manifest.yaml", catalog=catalog, config=prepared, state=state, config_path=config_path)
-        install_factory(self, catalog, state)
+        install_factory(self, twilio_factory(catalog, state))
 
     @staticmethod
     def write_config(config: Mapping[str, Any], config_path: str) -> None:

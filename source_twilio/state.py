@@ -5,7 +5,7 @@ Every per-account stream keeps one cursor per account: `{"states": [{"partition"
 {...}}], "use_global_cursor": false}`. The CDK's per-partition cursor also saves a "state" key (the newest cursor of
 any account) and starts any account without its own entry there: a subaccount added to `account_sids`, created since
 the last sync, or whose entry a migration could not map would lose its whole history. `TwilioStateMigration` drops
-that key from the state that comes in, and cdk_seam.WindowCheckpointCursor from the state that goes out, so an
+that key from the state that comes in, and cursors.WindowCheckpointCursor from the state that goes out, so an
 account without its own entry starts at `start_date`.
 """
 
@@ -34,7 +34,7 @@ logger = logging.getLogger("airbyte")
 # The CDK's fallback for partitions without their own entry: the newest cursor of any partition.
 GLOBAL_FALLBACK_KEY = "state"
 # In the state of a stream with one cursor for all accounts: the accounts whose children the saving sync read
-# (cdk_seam.WindowCheckpointCursor); a child of any other account is read whatever the cursor says.
+# (cursors.WindowCheckpointCursor); a child of any other account is read whatever the cursor says.
 ACCOUNTS_READ_KEY = "accounts"
 
 
@@ -142,7 +142,7 @@ def open_pass_since(states: Mapping[str, Mapping[str, Any]], lookback_minutes: i
             cursor = state_cursor_value((entry.get("cursor") or {}).get(open_pass.cursor_field))
             if account and cursor:
                 start = cast(datetime, parse_user_datetime(cursor)) - timedelta(minutes=lookback_minutes) - OPEN_RECORD_MARGIN
-                # a sync stopped before the account's pass ran kept where that pass was to start (cdk_seam, 11)
+                # a sync stopped before the account's pass ran kept where that pass was to start (cursors.py, 11)
                 held = parse_user_datetime(str(entry.get(OPEN_SINCE_KEY) or "")) if entry.get(OPEN_SINCE_KEY) else None
                 since.setdefault(name, {})[account] = format_datetime(min(start, held) if held else start)
     return since

@@ -165,7 +165,7 @@ def account_of(partition: Mapping[str, Any]) -> Optional[str]:
 # ---------------------------------------------------------------- Twilio's clock
 # A complete window moves its account's state to where it ends, but never past Twilio's own clock at the moment the
 # window's first page was served (the response's Date header) less CLOCK_MARGIN: a record Twilio dates before that
-# instant existed when the page was served, whatever this machine's clock says (cdk_seam.py, point 5).
+# instant existed when the page was served, whatever this machine's clock says (cursors.py, point 5).
 CLOCK_MARGIN = timedelta(minutes=5)
 
 

@@ -30,8 +30,9 @@ from source_twilio import SourceTwilio, cdk_seam
 from source_twilio.cdk_seam import (
     CHECKED_AGAINST,
     PRIVATE_NAMES,
-    WindowCheckpointCursor,
 )
+from source_twilio.cursors import WindowCheckpointCursor
+from source_twilio.factory import TwilioComponentFactory
 
 PACKAGE = Path(cdk_seam.__file__).parent
 
@@ -116,7 +117,7 @@ def test_given_a_source_then_its_factory_is_the_cdks_own_but_for_its_class():
     that gives its factory another argument (or the source another factory) fails here."""
     from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 
-    from source_twilio.cdk_seam import TwilioComponentFactory
+    from source_twilio.factory import TwilioComponentFactory
 
     config = ConfigBuilder().build()
     catalog = CatalogBuilder().with_stream("messages", SyncMode.incremental).build()
@@ -149,7 +150,7 @@ def test_given_a_stream_then_its_cursor_is_built_from_the_arguments_the_cdk_woul
     from airbyte_cdk.sources.declarative.incremental import ConcurrentPerPartitionCursor
     from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 
-    from source_twilio.cdk_seam import TwilioComponentFactory
+    from source_twilio.factory import TwilioComponentFactory
 
     config = ConfigBuilder().build()
     catalog = CatalogBuilder().with_stream(stream, SyncMode.incremental).build()
@@ -177,7 +178,7 @@ def test_given_a_child_with_a_saved_state_then_its_parent_is_built_as_the_cdk_bu
     from airbyte_cdk.models import AirbyteStateBlob, AirbyteStateMessage, AirbyteStateType, AirbyteStreamState, StreamDescriptor
     from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 
-    from source_twilio.cdk_seam import TwilioComponentFactory
+    from source_twilio.factory import TwilioComponentFactory
 
     partition = {"account_sid": MAIN_ACCOUNT_SID}
     parent_state = {"states": [{"partition": partition, "cursor": {"date_created": "2024-01-05T00:00:00Z"}}]}
@@ -230,6 +231,39 @@ def test_given_the_connector_then_only_the_seam_touches_cdk_private_names():
             if isinstance(node, ast.Attribute) and node.attr in cdk_private:
                 offenders.append(f"{path.name}:{node.lineno} .{node.attr}")
     assert offenders == []
+
+
+def _underscore_names_defined(paths):
+    """The underscore names (not dunder) that `paths` define: functions, classes, assigned attributes and names."""
+    names = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+    return {name for name in names if name.startswith("_") and not name.endswith("__")}
+
+
+def test_given_the_connector_then_no_module_but_the_seam_uses_a_private_name_only_the_cdk_defines():
+    """Beyond PRIVATE_NAMES: an underscore attribute read outside cdk_seam.py that the CDK defines must be one this
+    connector defines itself (its own objects' attributes). A private CDK name used anywhere else fails here, even
+    one the seam has never listed."""
+    import airbyte_cdk
+
+    cdk_names = _underscore_names_defined(Path(airbyte_cdk.__file__).parent.rglob("*.py"))
+    modules = [path for path in PACKAGE.glob("*.py") if path.name != "cdk_seam.py"]
+    ours = _underscore_names_defined(modules)
+    offenders = [
+        f"{path.name}:{node.lineno} .{node.attr}"
+        for path in modules
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute) and node.attr in cdk_names and node.attr not in ours
+    ]
+    assert offenders == []
+    assert {"_fetch_next_page", "_http_client", "_instantiate_parent_stream_state_manager"} <= cdk_names - ours
 
 
 def test_given_the_installed_cdk_then_it_is_the_version_the_seam_was_checked_against():
@@ -328,7 +362,7 @@ def test_given_a_window_newest_first_when_read_then_only_its_first_record_reache
     ],
 )
 def test_given_a_cursor_value_then_the_fast_reading_is_the_cdks_instant_or_none(value, instant):
-    from source_twilio.cdk_seam import _instant
+    from source_twilio.cursors import _instant
 
     read = _instant(value)
     assert (read.isoformat() if read else None) == instant
@@ -392,7 +426,7 @@ def test_given_an_account_created_after_start_date_then_its_windows_start_at_its
 def test_given_a_step_then_the_accounts_windows_have_it_newest_first_and_a_refused_one_is_left_out_of_its_range():
     import datetime
 
-    from source_twilio.cdk_seam import ONE_WINDOW
+    from source_twilio.cursors import ONE_WINDOW
 
     _, cursor = a_source_and_its_cursor()
     sized = cursor._account_cursor({}, 0, MAIN_ACCOUNT_SID, datetime.timedelta(hours=6))
@@ -436,7 +470,7 @@ def test_given_a_requester_then_it_is_built_only_with_an_authenticator_that_brin
     definition = {"type": "HttpRequester", "url_base": "https://api.twilio.com", "path": "/x", "http_method": "GET"}
     if authenticator:
         definition["authenticator"] = authenticator
-    factory = cdk_seam.TwilioComponentFactory()
+    factory = TwilioComponentFactory()
     if refused:
         with pytest.raises(ValueError, match="no deadline"):
             factory.create_component(HttpRequesterModel, definition, {}, name="messages")
@@ -470,7 +504,7 @@ def test_given_a_child_state_then_its_parent_copy_starts_from_the_state_the_cdks
     parent = dict(message_media["retriever"]["partition_router"]["parent_stream_configs"][0])
     model = ParentStreamConfig.parse_obj(parent)
     config = {"settings": None}
-    ours = cdk_seam.TwilioComponentFactory.parent_state_manager(child_state, config, model)
+    ours = TwilioComponentFactory.parent_state_manager(child_state, config, model)
     cdks = ModelToComponentFactory()._instantiate_parent_stream_state_manager(child_state, config, model, child_state)
     assert ours.get_stream_state("messages", None) == cdks.get_stream_state("messages", None)
     if "parent_state" in child_state and "messages" in child_state["parent_state"]:

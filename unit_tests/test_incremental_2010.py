@@ -30,7 +30,7 @@ from builders import (
 )
 from freezegun import freeze_time
 
-from source_twilio.cdk_seam import WindowCheckpointCursor
+from source_twilio.cursors import WindowCheckpointCursor
 from source_twilio.state import open_pass_since
 
 
