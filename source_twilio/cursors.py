@@ -50,7 +50,7 @@ through cdk_seam.PerPartitionCursorSeam, which gives the private hooks it overri
    grow with every conversation), and the CDK's client-side filter drops any child older than it: the children of an
    account added to `account_sids` would never arrive. The state names the accounts the sync read, and a record of
    an account it does not name is kept (`one_cursor_for_all`).
-7. The config a verb is given (`use_config`). `ConcurrentDeclarativeSource` builds streams from the config it was
+7. The config a verb is given (`cdk_seam.use_config`). `ConcurrentDeclarativeSource` builds streams from the config it was
    constructed with (`_config`), whatever `check`/`discover`/`read` receive; `use_config` makes the config a verb is
    passed (normalised) the one its streams are built from.
 8. STATE with many accounts kept to a small share of the sync (`WindowCheckpointCursor.state_due`). A
