@@ -33,4 +33,4 @@ ENTRYPOINT ["python", "/airbyte/integration_code/main.py"]
 USER 1000:1000
 
 LABEL io.airbyte.name=airbyte/source-twilio
-LABEL io.airbyte.version=2.5.1
+LABEL io.airbyte.version=2.5.2

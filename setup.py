@@ -6,7 +6,7 @@ Airbyte's convention for connectors on PyPI; PyAirbyte installs that package and
 
 from setuptools import find_packages, setup
 
-VERSION = "2.5.1"
+VERSION = "2.5.2"
 
 setup(
     name="airbyte-source-twilio",

@@ -23,13 +23,14 @@ from airbyte_cdk.models import (
     ConfiguredAirbyteCatalog,
     Status,
 )
-from airbyte_cdk.sources.declarative.yaml_declarative_source import (
-    YamlDeclarativeSource,
+from airbyte_cdk.sources.declarative.concurrent_declarative_source import (
+    ConcurrentDeclarativeSource,
 )
 
 from .accounts import KEY_PROBE, REQUEST_TIMEOUT_SECONDS, Access, AccountDirectory
 from .cdk_seam import install_factory, use_config
 from .factory import twilio_factory
+from .manifest import STREAM_NAMES, manifest_for
 from .refusals import Refusals
 from .config import SETTINGS, ConfigError, hide_secrets, normalize_config, on_twilio_clock, retention_notes, settings_of
 from .progress import start_read
@@ -40,7 +41,7 @@ from .state import conversations_changed_since, conversations_read_accounts, lis
 ACCOUNTLESS_STREAMS = frozenset({"pricing_messaging_countries", "pricing_voice_countries"})
 
 
-class SourceTwilio(YamlDeclarativeSource):
+class SourceTwilio(ConcurrentDeclarativeSource):
     def __init__(
         self,
         catalog: Optional[ConfiguredAirbyteCatalog] = None,
@@ -58,14 +59,19 @@ class SourceTwilio(YamlDeclarativeSource):
                 # no config, and check must answer with a status rather than a crash.
                 self.config_error = error
                 prepared = dict(config)
-        super().__init__(path_to_yaml="manifest.yaml", catalog=catalog, config=prepared, state=state, config_path=config_path)
+        # A read builds its catalog's streams only (manifest.py says why); spec, check and discover build them all.
+        self._built_for = {stream.stream.name for stream in catalog.streams} if catalog else set()
+        super().__init__(
+            catalog=catalog or ConfiguredAirbyteCatalog(streams=[]), config=prepared or {}, state=state or [],
+            source_config=manifest_for(self._built_for), config_path=config_path,
+        )
         install_factory(self, twilio_factory(catalog, state))
 
     @staticmethod
     def write_config(config: Mapping[str, Any], config_path: str) -> None:
         """The entrypoint writes the config it runs with to its temporary directory: the user's fields, as JSON (the
         Settings object is derived from them, and no JSON)."""
-        YamlDeclarativeSource.write_config({key: value for key, value in config.items() if key != SETTINGS}, config_path)
+        ConcurrentDeclarativeSource.write_config({key: value for key, value in config.items() if key != SETTINGS}, config_path)
 
     @staticmethod
     def prepare(
@@ -138,12 +144,17 @@ class SourceTwilio(YamlDeclarativeSource):
     ) -> Iterator[AirbyteMessage]:
         prepared = self._prepared(config, catalog, state)
         Refusals.clear()
-        known = {stream["name"] for stream in self.resolved_manifest["streams"]}
-        unknown = sorted({stream.stream.name for stream in catalog.streams} - known)
+        names = {stream.stream.name for stream in catalog.streams}
+        unknown = sorted(names - STREAM_NAMES)
         if unknown:
             raise ConfigError(
                 f"catalog: {', '.join(unknown)} is not a stream of this connector; refresh the source schema "
                 "(discover) and select streams from it."
+            )
+        if self._built_for and not names <= self._built_for:
+            raise ValueError(
+                f"This source was built for the streams of another catalog ({', '.join(sorted(names - self._built_for))} "
+                "not among them): build it with the catalog it reads, or with none."
             )
         # Resolve what the credentials may read before any stream starts: a wrong token or an unknown SID in
         # account_sids is then one config error, instead of one failure per stream.
