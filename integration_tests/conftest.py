@@ -31,7 +31,7 @@ def config_for(emulator: Emulator, credential: str = "auth_token", **overrides: 
 @pytest.fixture(scope="session")
 def world():
     """A small deterministic world: main account, 4 subaccounts (two active, one suspended, one closed), every stream."""
-    with Emulator(seed=42, accounts=4, closed=1, suspended=1, messages_per_account=2000, calls_per_account=1000) as emulator:
+    with Emulator(seed=42, accounts=4, closed=1, suspended=1, messages_per_account=1000, calls_per_account=500) as emulator:
         yield emulator
 
 

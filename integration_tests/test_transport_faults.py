@@ -24,8 +24,11 @@ CLEAN = dict(not_a_page_rate=0, html_5xx=False, rate_5xx=0, lone_surrogate=False
 
 
 def faulted_world(subaccounts: int, workers: int):
-    with Emulator(seed=23, accounts=subaccounts, closed=0, suspended=0, messages_per_account=300, calls_per_account=120,
-                  alerts_per_account=40, history_days=40, subprocess=True) as emulator:
+    # At 21 accounts, half the days and half the records an account has at 3: still two or three 10-day windows of
+    # each windowed stream per account and a few pages of messages' media per window, in a third fewer requests.
+    days, scale = (40, 1) if subaccounts < 10 else (20, 2)
+    with Emulator(seed=23, accounts=subaccounts, closed=0, suspended=0, messages_per_account=300 // scale,
+                  calls_per_account=120 // scale, alerts_per_account=40 // scale, history_days=days, subprocess=True) as emulator:
         emulator.workers = workers
         # At 21 accounts the faults hit two streams (every stream at 3): each fault costs a retry's wait, and the
         # test is about what a fault does to a window, which two streams of 21 accounts show as well as all of them.
