@@ -91,10 +91,11 @@ def _collect_garbage_less_often() -> None:
 
 def run(args: Optional[List[str]] = None) -> None:
     args = sys.argv[1:] if args is None else args
+    _collect_garbage_less_often()  # the modules imported
     source = _get_source(args)
     if source is None:
         sys.exit(1)
-    _collect_garbage_less_often()
+    _collect_garbage_less_often()  # and the source built from the manifest
     entrypoint = TwilioEntrypoint(source)
     parsed_args = entrypoint.parse_args(args)
     try:
