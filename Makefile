@@ -30,9 +30,10 @@ demo: $(VENV)/.installed $(DEMO_VENV)/.installed
 	$(DEMO_VENV)/bin/python -m integration_tests.demo --connector $(VENV)/bin/source-twilio
 
 # Four processes on two cores: the end-to-end tests spend much of their time waiting (retries' backoff, deadlines,
-# trickled pages), and two more processes fill those waits (make test: 332 s with -n 2, 271 s with -n 4). A test
-# module stays in one process, with its emulator world and its order.
-PYTEST := $(PY) -m pytest -q -p no:cacheprovider -n 4 --dist loadfile
+# trickled pages), and two more processes fill those waits (make test: 332 s with -n 2, 271 s with -n 4; 2026-12-08,
+# 333 s with -n 3 and 328 s with -n 6 against 293 s). A test module stays in one process, with its emulator world and
+# its order; modules start in the order integration_tests/conftest.py gives them (LONGEST_FIRST), not by test count.
+PYTEST := $(PY) -m pytest -q -p no:cacheprovider -n 4 --dist loadfile --no-loadscope-reorder
 
 ## The whole test suite: lint, unit tests, emulator end-to-end tests, standard tests.
 test: lint

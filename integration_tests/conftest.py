@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
@@ -12,6 +12,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from integration_tests.connector import run_connector  # noqa: E402
 from integration_tests.emulator import Emulator  # noqa: E402
+
+
+# `make test` runs the modules on 4 processes, a module whole in one of them (--dist loadfile), in the order they are
+# collected (--no-loadscope-reorder): these first, longest first (wall seconds on 2 cores, 2026-12-08), then the rest of
+# the end-to-end tests, then the unit tests, many short modules that fill the processes' ends. Started last, two of
+# these ran on in one process for 40 s after the others had finished. Only the order depends on this list.
+LONGEST_FIRST = [
+    "test_transport_faults.py", "test_intelligence.py", "test_transport_faults_21.py", "test_many_accounts.py",
+    "test_readings.py", "test_resume.py", "test_faults.py", "test_full_sync.py", "test_transport_faults_21_bodies.py",
+    "test_benchmark_harness.py", "test_account_faults.py", "test_incremental.py", "test_alerts_limit.py",
+]
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.path
+        if path.name in LONGEST_FIRST and path.parent.name == "integration_tests":
+            return LONGEST_FIRST.index(path.name)
+        return len(LONGEST_FIRST) + (0 if "integration_tests" in path.parts else 1)
+
+    items.sort(key=rank)  # stable: a module's tests keep their order
 
 
 def config_for(emulator: Emulator, credential: str = "auth_token", **overrides: Any) -> Dict[str, Any]:
