@@ -1,5 +1,6 @@
-"""manifest.py: a read's manifest holds its catalog's streams, each resolved exactly as in the whole manifest; the
-manifest is the package's own, whatever the working directory holds."""
+"""What a run does before its first request: manifest.py gives a read a manifest of its catalog's streams, each
+resolved exactly as in the whole manifest, read from the package whatever the working directory holds; run.py
+freezes the imported modules for the garbage collector before it builds the source."""
 
 from __future__ import annotations
 
