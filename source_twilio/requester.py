@@ -4,8 +4,6 @@ probe, and what the window's cursor learns from each answer (cursors.py, points 
 deadline (deadline.py), which comes with the requester's authenticator.
 """
 
-
-
 from __future__ import annotations
 
 import contextlib
@@ -38,7 +36,8 @@ class TwilioRequester:
     around each page request (4, 5, 9, 10, 12). Every page request holds one of `num_workers` request slots and is
     counted; a window's first page may come from its account's probe instead; a windowed stream's cursor learns
     which windows were refused and when (Twilio's clock) each first page was served. Each attempt of a request has
-    a deadline (the adapter on the HttpRequester's session). Everything else is the HttpRequester's."""
+    a deadline (the response hook the requester's authenticator registers, deadline.py). Everything else is the
+    HttpRequester's."""
 
     def __init__(self, requester: HttpRequester) -> None:
         self._requester = requester
@@ -116,18 +115,19 @@ class TwilioRequester:
             raise FirstAnswer(response)
         cursor = self._cursor
         if cursor is not None and stream_slice is not None:
+            served = served_at(response)  # Twilio's clock, from the answer's Date header
             if isinstance(response, requests.Response):
                 response._twilio_window = stream_slice  # type: ignore[attr-defined]  # whose records (edges.py)
                 if cursor.edges is not None:
-                    cursor.edges.note_clock(served_at(response))
+                    cursor.edges.note_clock(served)
             if (response is None or not response.ok) and not reads_as_empty(response, self._stream):
                 cursor.refused_windows.add(stream_slice)  # an error the error handler let through: not complete
             else:
                 if first:
-                    cursor.first_page_served_at[stream_slice] = served_at(response)
+                    cursor.first_page_served_at[stream_slice] = served
                 if cursor.settling is not None and self._records_key:
                     if first:
-                        cursor.note_listed(stream_slice, served_at(response))
+                        cursor.note_listed(stream_slice, served)
                     page = parsed_page(cast(requests.Response, response)) or {}
                     cursor.note_open(stream_slice, cursor.settling.oldest_open(page.get(self._records_key) or ()))
         return response
