@@ -241,8 +241,9 @@ class TwilioComponentFactory(ModelToComponentFactory):
         cursor._sizer = WindowSizer(probe, requester.first_pages, cast(TwilioListExtractor, extractor), workers, stream)
 
     def _reads(self, stream: str) -> bool:
-        """Whether this sync reads the stream a requester is built for: every stream is built, the catalog's or not, and
-        a shared page is kept only for the requesters that will ask for it (shared_pages.py)."""
+        """Whether this sync reads the stream a requester is built for: a read builds its catalog's streams and also
+        `accounts`, which `check` names (manifest.py), and a shared page is kept only for the requesters that will ask
+        for it (shared_pages.py)."""
         if self.builds_parents:
             return self.copies_read is not False
         return self.selected is None or stream in self.selected
